@@ -1,0 +1,1 @@
+"""CaseGraph's web layer: SPARQL endpoint, linked data, curated JSON API and pages."""

@@ -1,0 +1,1 @@
+"""One router per concern. api.app.ROUTERS lists the modules included, in order."""

@@ -1,0 +1,5 @@
+"""Routes for dumps (to be filled in by its issue)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
