@@ -182,8 +182,7 @@ def facts_to_data(facts: Facts) -> dict[str, Any]:
             for p in facts.people
         ],
         "organisations": [
-            {"name": o.name, "aliases": list(o.aliases), "kind": o.kind, "place": o.place}
-            for o in facts.organisations
+            {"name": o.name, "aliases": list(o.aliases), "kind": o.kind, "place": o.place} for o in facts.organisations
         ],
         "events": [],
     }

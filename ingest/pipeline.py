@@ -87,7 +87,7 @@ def build(
             summary.documents += 1
         except InputError as exc:
             failure = Failure(exc.source, exc.problem)
-        except Exception as exc:  # noqa: BLE001 - one bad document must never stop the batch
+        except Exception as exc:
             failure = Failure(str(path), f"unexpected error: {type(exc).__name__}: {exc}")
         if failure:
             summary.failures.append(failure)

@@ -71,7 +71,9 @@ class QuadStore:
         self.store.flush()
 
     # reading ------------------------------------------------------------------------------
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True) -> list[dict[str, str | None]]:
+    def select(
+        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+    ) -> list[dict[str, str | None]]:
         """Run a SELECT and return rows of plain strings (None for unbound).
         `bindings` are substituted as RDF terms, never pasted into the query text."""
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}

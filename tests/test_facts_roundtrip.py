@@ -92,10 +92,14 @@ def test_bad_facts_files_name_the_file_and_the_field(tmp_path: Path, text: str, 
 def test_cli_build_and_export_facts(tmp_path: Path, gold_files: list[Path]) -> None:
     store, out = tmp_path / "store", tmp_path / "facts"
     cli = [sys.executable, "-m", "casegraph"]
-    built = subprocess.run([*cli, "build", "-q", "--store", str(store), *map(str, gold_files)], capture_output=True, text=True)
+    built = subprocess.run(
+        [*cli, "build", "-q", "--store", str(store), *map(str, gold_files)], capture_output=True, text=True
+    )
     assert built.returncode == 0, built.stderr
     assert "5 documents stored" in built.stdout
-    exported = subprocess.run([*cli, "export", "--store", str(store), "--format", "facts", "--out", str(out)], capture_output=True, text=True)
+    exported = subprocess.run(
+        [*cli, "export", "--store", str(store), "--format", "facts", "--out", str(out)], capture_output=True, text=True
+    )
     assert exported.returncode == 0, exported.stderr
     assert sorted(p.name for p in out.glob("*.yaml")) == sorted(p.name for p in gold_files)
     for path in gold_files:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -27,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
     )
     add_store_option(p)
-    p.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_DOCUMENTS], help="files or folders (default: %(default)s)")
+    p.add_argument(
+        "paths", nargs="*", type=Path, default=[DEFAULT_DOCUMENTS], help="files or folders (default: %(default)s)"
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
