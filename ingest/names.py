@@ -1,6 +1,6 @@
 """Name normalisation: the transliteration key that gives one IRI per real entity.
 
-Different romanisations of one name ("Bokayev", "Bokaev") must give one key, so the rules
+Different romanisations of one name ("Aliyev", "Aliev") must give one key, so the rules
 that fold them live in `data/transliteration.tsv` and apply to any name, not to the seeds.
 """
 
@@ -48,8 +48,9 @@ def word_key(word: str) -> str:
 
 
 def name_key(text: str) -> str:
-    """The transliteration-tolerant key of a name: 'Maks Bokaev' and 'Max Bokayev' differ
-    only in 'maks'/'max', which the resolver file or fuzzy review settles."""
+    """The transliteration-tolerant key of a name: 'Rasul Aliev' and 'Rassul Aliyev' give
+    'rasul-aliev'. Differences the rules cannot fold (short forms, nicknames) are settled by
+    the reviewed decisions in data/resolver.tsv, never by silent fuzzy merging."""
     return "-".join(word_key(w) for w in words(text)) or "unnamed"
 
 
