@@ -1,0 +1,174 @@
+"""Read RDF that someone else produced, without trusting it.
+
+Partners hand `casegraph validate` files in any RDF syntax. rdflib will, if allowed, fetch a
+JSON-LD `@context` from the web and let an XML parser expand entities (billion laughs,
+external entities). Everything here refuses those before rdflib sees the bytes, so reading a
+file never touches the network and never takes more than linear time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+from rdflib import Dataset, Graph
+
+# Suffix -> rdflib parser name. Quad formats keep their graphs; validation sees their union.
+FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".nquads": "nquads",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+FORMAT_NAMES = sorted(set(FORMATS.values()))
+MAX_BYTES = 512 * 1024 * 1024
+
+
+class UnusableInput(Exception):
+    """The file cannot be validated: unreadable, unparsable, unknown format or unsafe."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+class NetworkRefused(RuntimeError):
+    """Something tried to open a connection inside `offline()`."""
+
+
+# Threads currently inside offline(). An audit hook cannot be removed once added, so the one
+# hook below stays installed and does nothing outside these threads.
+_OFFLINE_THREADS: set[int] = set()
+_HOOK_LOCK = threading.Lock()
+_HOOK_INSTALLED = False
+_NETWORK_EVENTS = frozenset({"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request"})
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event in _NETWORK_EVENTS and threading.get_ident() in _OFFLINE_THREADS:
+        raise NetworkRefused(f"network access refused while validating ({event} {args[1:2] if args else ''})")
+
+
+@contextmanager
+def offline() -> Iterator[None]:
+    """Inside this block the current thread cannot open network connections: a backstop
+    behind the format checks, for what they cannot see (a SPARQL SERVICE or FROM clause in
+    user-supplied shapes, a parser feature added by a future rdflib)."""
+    global _HOOK_INSTALLED
+    with _HOOK_LOCK:
+        if not _HOOK_INSTALLED:
+            sys.addaudithook(_audit)
+            _HOOK_INSTALLED = True
+    ident = threading.get_ident()
+    _OFFLINE_THREADS.add(ident)
+    try:
+        yield
+    finally:
+        _OFFLINE_THREADS.discard(ident)
+
+
+def guess_format(path: Path) -> str | None:
+    name = path.name.lower()
+    for suffix in sorted(FORMATS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return FORMATS[suffix]
+    return None
+
+
+def _check_xml(path: Path, data: bytes) -> None:
+    """Refuse any DTD: entity declarations are how billion-laughs and external-entity attacks
+    work, and RDF/XML never needs them. defusedxml reads the encoding declaration, so UTF-16
+    or other encodings cannot smuggle a DOCTYPE past a byte search."""
+    try:
+        defused_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise UnusableInput(
+            path, f"RDF/XML with a DOCTYPE or entity declarations is refused ({type(exc).__name__})"
+        ) from exc
+    except Exception as exc:  # ParseError and friends: report as unparsable
+        raise UnusableInput(path, f"not well-formed XML: {exc}") from exc
+
+
+def _remote_contexts(node: Any) -> Iterator[str]:
+    """Every context reference that would make a JSON-LD processor fetch a document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                yield from _context_references(value)
+            yield from _remote_contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _remote_contexts(item)
+
+
+def _context_references(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _context_references(item)
+    elif isinstance(value, dict) and isinstance(value.get("@import"), str):
+        yield value["@import"]
+
+
+def _check_jsonld(path: Path, data: bytes) -> None:
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UnusableInput(path, f"not valid JSON: {exc}") from exc
+    remote = sorted(set(_remote_contexts(document)))
+    if remote:
+        raise UnusableInput(
+            path,
+            f"JSON-LD refers to a context by address ({remote[0]}); contexts are never fetched: inline the context",
+        )
+
+
+def read_rdf(path: Path, rdf_format: str | None = None) -> Graph:
+    """The triples of an RDF file (of every graph, for TriG and N-Quads), parsed offline.
+    Raises UnusableInput naming the file and the problem."""
+    fmt = rdf_format or guess_format(path)
+    if fmt is None:
+        raise UnusableInput(path, f"unknown RDF format (use a known suffix or --input-format {'|'.join(FORMAT_NAMES)})")
+    if fmt not in FORMAT_NAMES:
+        raise UnusableInput(path, f"unknown RDF format {fmt!r} (one of {', '.join(FORMAT_NAMES)})")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UnusableInput(path, f"file is {size} bytes, more than the {MAX_BYTES}-byte limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnusableInput(path, f"cannot read: {exc.strerror or exc}") from exc
+    if fmt == "xml":
+        _check_xml(path, data)
+    elif fmt == "json-ld":
+        _check_jsonld(path, data)
+    dataset = Dataset(default_union=True)
+    try:
+        # publicID keeps relative IRIs away from the local file path.
+        dataset.parse(data=data, format=fmt, publicID="urn:casegraph:validate:")
+    except Exception as exc:  # rdflib raises many types for bad syntax; all mean "unparsable"
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UnusableInput(path, f"cannot parse as {fmt}: {message[:300]}") from exc
+    graph = Graph()
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    for s, p, o, _g in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
