@@ -28,7 +28,7 @@ build: install
 	.venv/bin/casegraph build
 
 serve: install
-	.venv/bin/casegraph serve
+	.venv/bin/casegraph serve --build-if-empty
 
 clean:
 	rm -rf data/build .pytest_cache .mypy_cache .ruff_cache test-artifacts

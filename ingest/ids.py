@@ -12,6 +12,7 @@ import hashlib
 from rdflib import URIRef
 
 from ingest.names import name_key, slug
+from ingest.resolve import canonical_key
 from ingest.vocab import ID
 
 
@@ -40,13 +41,20 @@ def graph_iri(file_name: str) -> URIRef:
 
 
 def person_iri(name: str) -> URIRef:
-    return ID[f"person/{name_key(name)}"]
+    # The transliteration key, unless a reviewed decision (data/resolver.tsv) joined this
+    # name to another: then the key of that group's canonical name.
+    return ID[f"person/{canonical_key('person', name)}"]
 
 
 def organisation_iri(name: str) -> URIRef:
     # Organisation names are mostly English descriptions, where a readable slug is a
     # better key than the transliteration fold (spelling variants go to resolver.tsv).
-    return ID[f"organisation/{slug(name)}"]
+    return ID[f"organisation/{canonical_key('organisation', name)}"]
+
+
+def key_iri(kind: str, key: str) -> URIRef:
+    """The IRI a person or organisation key mints (for owl:sameAs of merged keys)."""
+    return ID[f"{kind}/{key}"]
 
 
 def place_iri(name: str) -> URIRef:
@@ -76,3 +84,9 @@ def evidence_iri(subject: str, quote: str, start: int, end: int) -> URIRef:
 def key_of(iri: str) -> str:
     """The path of a minted IRI below the id namespace ("person/max-boka-ev")."""
     return iri[len(str(ID)) :] if iri.startswith(str(ID)) else iri
+
+
+def fused_graph_iri() -> URIRef:
+    """The named graph of the fused view (ingest.fusion): canonical events, conflicts and
+    proceedings. "_" never occurs in a document id (slug), so no document graph can take it."""
+    return ID["graph/_fused"]

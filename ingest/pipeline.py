@@ -1,29 +1,52 @@
-"""Build: files -> facts -> one named graph each -> SHACL -> store, one document at a time.
+"""Build: files -> facts -> one named graph each -> SHACL -> store.
 
-A document either lands whole in its own graph or not at all; a failure is reported as one
-line naming the file and the problem and never stops the batch.
+The work per document (read, extract, map to RDF, validate) runs in a pool of worker
+processes, each loading the NLP pipeline and the shapes once; the parent only writes the
+store, so there is one writer and no locking between workers. A worker sends back its graph
+as N-Triples text and the parent replaces the document's named graph in one transaction:
+a document lands whole or not at all.
+
+Nothing one document does stops the batch: a reader or validation failure comes back as a
+problem line; a worker that dies (a crash in native code, the OOM killer) breaks the pool,
+and the documents it took down with it are retried, those unfinished twice run alone, so
+the one that kills its worker is found, reported and skipped. A document that runs for more
+than DOCUMENT_TIMEOUT seconds (a hang) is reported, its pool stopped and the rest retried.
+
+When two files give the same named graph in one batch (`report.txt` and its curated
+`report.yaml`), curated facts win over extraction, then the later file in path order; the
+outcome does not depend on which worker finished first.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from rdflib import Graph
+from typing import TYPE_CHECKING, Any
 
 from ingest.errors import InputError
-from ingest.extract import extract_facts
-from ingest.facts_yaml import read_facts
-from ingest.model import Facts
-from ingest.rdf import facts_to_graph
-from ingest.readers import DOCUMENT_SUFFIXES, read_document
+from ingest.ids import document_id
+from ingest.readers import DOCUMENT_SUFFIXES, SIDECAR_SUFFIX
 from ingest.store import QuadStore
-from ingest.validate import validate_graph
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from ingest.model import Facts
+    from ingest.validate import ValidationResult
 
 FACTS_SUFFIXES = (".yaml", ".yml")
-SIDECAR_SUFFIX = ".meta.yaml"
+DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
+MAX_ATTEMPTS_IN_POOL = 2  # in progress at this many pool crashes -> run alone to find the culprit
+# Seconds one document may run before it counts as hung (a 2 kB report takes well under a
+# second; a 1M-character one some tens of seconds).
+DOCUMENT_TIMEOUT = float(os.environ.get("CASEGRAPH_DOCUMENT_TIMEOUT", "300"))
 
 
 @dataclass
@@ -32,7 +55,8 @@ class Failure:
     problem: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.problem}"
+        # One line per failure, whatever the problem text holds.
+        return f"{self.path}: {' '.join(self.problem.split())}"
 
 
 @dataclass
@@ -40,12 +64,35 @@ class BuildSummary:
     documents: int = 0
     triples: int = 0
     failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # not failures: e.g. a graph another file superseded
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back for one file: its graph as N-Triples, or the problem."""
+
+    path: str
+    graph: str | None = None
+    ntriples: str = field(default="", repr=False)
+    triples: int = 0
+    curated: bool = False
+    problem: str | None = None
+    source: str | None = None  # the file the problem is about (a sidecar, say), if not `path`
+
+
+ProcessFn = Callable[[str], Outcome]
+ProgressFn = Callable[[Path, Failure | None], None]
+
+
+# --- finding the inputs --------------------------------------------------------------------
+
+
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Documents and facts files under `paths`, in a stable order (sidecars excluded)."""
+    """Documents and facts files under `paths`, in a stable order, each once (sidecars and
+    hidden files excluded; a file named explicitly is taken whatever its suffix)."""
     found: list[Path] = []
+    seen: set[Path] = set()
     for path in paths:
         candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for p in candidates:
@@ -54,11 +101,22 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 continue
             if path.is_dir() and not name.endswith(DOCUMENT_SUFFIXES + FACTS_SUFFIXES):
                 continue
-            found.append(p)
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
     return found
 
 
+# --- one document (runs in a worker) -------------------------------------------------------
+
+
 def facts_for(path: Path) -> Facts:
+    # Imported here: the parent process never needs the extractor (nor spaCy's memory).
+    from ingest.extract import extract_facts
+    from ingest.facts_yaml import read_facts
+    from ingest.readers import read_document
+
     if path.suffix.lower() in FACTS_SUFFIXES:
         return read_facts(path)
     return extract_facts(read_document(path))
@@ -66,33 +124,282 @@ def facts_for(path: Path) -> Facts:
 
 def graph_for(path: Path) -> Graph:
     """The validated named graph for one file, or InputError naming the problem."""
+    from ingest.rdf import facts_to_graph
+    from ingest.validate import validate_graph
+
     graph = facts_to_graph(facts_for(path))
     result = validate_graph(graph)
     if not result.conforms:
-        first = result.report_text.strip().splitlines()[:12]
-        raise InputError(str(path), "does not conform to the shapes:\n    " + "\n    ".join(first))
+        raise InputError(str(path), "does not conform to the shapes: " + violations_line(result))
     return graph
 
 
+def violations_line(result: ValidationResult, shown: int = 3) -> str:
+    """A failed validation as one line: how many violations, and the first distinct ones
+    (message and focus node), so the build's report stays one line per file."""
+    found = [r for r in result.results if r.get("severity") in (None, "Violation")]
+    if not found:  # a result without parsed rows: fall back to the report's text
+        return " ".join(result.report_text.split())[:500]
+    described = [f"{r.get('message') or 'violation'} (at {r.get('focus')})" for r in found]
+    distinct = list(dict.fromkeys(described))
+    more = f" (+{len(distinct) - shown} more)" if len(distinct) > shown else ""
+    return f"{len(found)} violation(s): " + "; ".join(distinct[:shown]) + more
+
+
+def process(path: str) -> Outcome:
+    """Read, extract, map and validate one file. Never raises: a problem is an Outcome."""
+    try:
+        graph = graph_for(Path(path))
+        curated = path.lower().endswith(FACTS_SUFFIXES)
+        body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        return Outcome(path, str(graph.identifier), body, len(graph), curated)
+    except InputError as exc:
+        return Outcome(path, problem=exc.problem, source=exc.source)
+    except RecursionError:
+        return Outcome(path, problem="too deeply nested to process")
+    except Exception as exc:  # one bad document must never stop the batch
+        return Outcome(path, problem=f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def warm_up() -> None:
+    """Worker initializer: load the NLP pipeline and the shapes once per worker, not per document."""
+    try:
+        from rdflib import Graph
+
+        from ingest import extract, validate
+
+        for module in (extract, validate):
+            hook = getattr(module, "warm_up", None)
+            if callable(hook):
+                hook()
+        validate.validate_graph(Graph())
+    except Exception:  # a broken setup shows up, per document, in process()
+        pass
+
+
+# --- the batch -----------------------------------------------------------------------------
+
+
+class _Writer:
+    """The parent's side: stores outcomes, keeping the precedence rule for shared graphs."""
+
+    def __init__(self, store: QuadStore, summary: BuildSummary, on_progress: ProgressFn | None) -> None:
+        self.store = store
+        self.summary = summary
+        self.on_progress = on_progress
+        self.claimed: dict[str, tuple[bool, int, str]] = {}
+        self.sizes: dict[str, int] = {}
+
+    def fail(self, path: Path, failure: Failure) -> None:
+        self.summary.failures.append(failure)
+        if self.on_progress:
+            self.on_progress(path, failure)
+
+    def take(self, index: int, path: Path, outcome: Outcome) -> None:
+        if outcome.problem is not None or outcome.graph is None:
+            self.fail(path, Failure(outcome.source or outcome.path, outcome.problem or "no graph produced"))
+            return
+        rank = (outcome.curated, index, outcome.path)
+        previous = self.claimed.get(outcome.graph)
+        if previous is not None and previous > rank:
+            self.summary.notes.append(f"{outcome.path}: not stored; {previous[2]} gives the same document graph")
+        else:
+            try:
+                self.store.replace_graph_ntriples(outcome.graph, outcome.ntriples)
+            except Exception as exc:  # a store error on one graph fails that document only
+                self.fail(path, Failure(outcome.path, f"could not be stored: {type(exc).__name__}: {exc}"))
+                return
+            if previous is not None:
+                self.summary.notes.append(f"{previous[2]}: replaced by {outcome.path} (same document graph)")
+            else:
+                self.summary.documents += 1
+            self.claimed[outcome.graph] = rank
+            self.summary.triples += outcome.triples - self.sizes.get(outcome.graph, 0)
+            self.sizes[outcome.graph] = outcome.triples
+        if self.on_progress:
+            self.on_progress(path, None)
+
+
+def _unique_documents(items: list[tuple[int, Path]], writer: _Writer) -> list[tuple[int, Path]]:
+    """A document's IRI and graph come from its file name, so two documents with one name (in
+    different folders) would overwrite each other: the first in path order is kept, the
+    others fail. (A curated facts file naming a document replaces it on purpose.)"""
+    kept: list[tuple[int, Path]] = []
+    seen: dict[str, Path] = {}
+    for index, path in items:
+        if path.suffix.lower() not in FACTS_SUFFIXES:
+            key = document_id(path.name)
+            if key in seen:
+                problem = f"same document name as {seen[key]}; document file names must be unique (rename one)"
+                writer.fail(path, Failure(str(path), problem))
+                continue
+            seen[key] = path
+        kept.append((index, path))
+    return kept
+
+
+# Each worker announces the document it starts (path, monotonic time) on a queue the parent
+# reads: the parent then knows which documents were in progress when a worker died, and how
+# long each has run, so a hang is timed from its own start, not from the workers' start-up.
+_started: Any = None
+
+
+def _init_worker(started: Any, initializer: Callable[[], None] | None) -> None:
+    global _started
+    _started = started
+    if initializer is not None:
+        initializer()
+
+
+def _task(process_fn: ProcessFn, path: str) -> Outcome:
+    _started.put((path, time.monotonic()))  # SimpleQueue: written before the work starts, no feeder thread
+    return process_fn(path)
+
+
+@dataclass
+class _PoolResult:
+    crashed: list[tuple[int, Path]] = field(default_factory=list)  # in progress when a worker died
+    not_started: list[tuple[int, Path]] = field(default_factory=list)  # never began: blameless
+    settled: int = 0  # documents stored or failed in this round
+
+
+class _PoolRound:
+    """One pool of workers over a list of documents. A document running longer than `timeout`
+    is reported and the pool stopped; what a dead or stopped pool left undone is returned
+    (as crashed or not started) for another round."""
+
+    def __init__(
+        self,
+        items: list[tuple[int, Path]],
+        workers: int,
+        process_fn: ProcessFn,
+        writer: _Writer,
+        timeout: float,
+        initializer: Callable[[], None] | None,
+    ) -> None:
+        self.items, self.workers, self.process_fn = items, workers, process_fn
+        self.writer, self.timeout, self.initializer = writer, timeout, initializer
+        self.result = _PoolResult()
+        self.running: dict[str, float] = {}  # path -> monotonic start, for documents started and not finished
+        self.hung: set[str] = set()
+
+    def run(self) -> _PoolResult:
+        context = multiprocessing.get_context("spawn")  # no fork: the parent may run threads (progress bar)
+        started = context.SimpleQueue()
+        with ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(started, self.initializer),
+        ) as pool:
+            futures = {pool.submit(_task, self.process_fn, str(p)): (i, p) for i, p in self.items}
+            try:
+                self._collect(futures, started, pool)
+            except BaseException:
+                # Interrupted (Ctrl-C, SIGTERM): stop the workers now rather than leave them
+                # finishing their documents as orphans.
+                _kill_workers(pool)
+                raise
+        started.close()
+        self.result.settled += len(self.hung)
+        return self.result
+
+    def _collect(
+        self, futures: dict[Future[Outcome], tuple[int, Path]], started: Any, pool: ProcessPoolExecutor
+    ) -> None:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=min(1.0, self.timeout), return_when=FIRST_COMPLETED)
+            while not started.empty():
+                path_text, at = started.get()
+                self.running[path_text] = at
+            now = time.monotonic()
+            overdue = {path for path, at in self.running.items() if now - at > self.timeout} - self.hung
+            if overdue:
+                # Killing the workers breaks the pool: the futures still pending fail with
+                # BrokenProcessPool and are sorted in _settle into hung / blameless.
+                self.hung |= overdue
+                _kill_workers(pool)
+            for future in done:
+                self._settle(future, *futures.pop(future))  # popped: the result may be large
+
+    def _settle(self, future: Future[Outcome], index: int, path: Path) -> None:
+        was_running = self.running.pop(str(path), None) is not None
+        try:
+            outcome = future.result()
+        except BrokenProcessPool:
+            if str(path) in self.hung:
+                self.writer.fail(path, Failure(str(path), f"stopped after running {self.timeout:g} s (a hang?)"))
+            elif self.hung or not was_running:
+                self.result.not_started.append((index, path))  # killed by us, or never began
+            else:
+                self.result.crashed.append((index, path))
+            return
+        except Exception as exc:  # e.g. an unpicklable result
+            self.writer.fail(path, Failure(str(path), f"worker error: {type(exc).__name__}: {exc}"))
+        else:
+            self.writer.take(index, path, outcome)
+        self.result.settled += 1
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for worker in list(getattr(pool, "_processes", {}).values()):
+        worker.kill()
+
+
 def build(
-    paths: Iterable[Path], store: QuadStore, on_progress: Callable[[Path, Failure | None], None] | None = None
+    paths: Iterable[Path],
+    store: QuadStore,
+    on_progress: ProgressFn | None = None,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    process_fn: ProcessFn = process,
+    timeout: float = DOCUMENT_TIMEOUT,
+    initializer: Callable[[], None] | None = warm_up,
 ) -> BuildSummary:
+    """Build every document and facts file under `paths` into `store`.
+
+    `workers=0` runs everything in this process (no isolation from crashes or hangs; for tests
+    and tiny inputs); otherwise a pool of that many worker processes does the work, and a
+    document that runs for more than `timeout` seconds is stopped and reported.
+    `initializer` runs once in each worker (default: load the NLP pipeline and the shapes).
+    """
     summary = BuildSummary()
     started = time.perf_counter()
-    for path in discover(paths):
-        failure: Failure | None = None
-        try:
-            graph = graph_for(path)
-            summary.triples += store.replace_graph(graph)
-            summary.documents += 1
-        except InputError as exc:
-            failure = Failure(exc.source, exc.problem)
-        except Exception as exc:
-            failure = Failure(str(path), f"unexpected error: {type(exc).__name__}: {exc}")
-        if failure:
-            summary.failures.append(failure)
-        if on_progress:
-            on_progress(path, failure)
+    writer = _Writer(store, summary, on_progress)
+    items = _unique_documents(list(enumerate(discover(paths))), writer)
+    if workers <= 0:
+        for index, path in items:
+            writer.take(index, path, process_fn(str(path)))
+    else:
+        crashes: Counter[int] = Counter()
+        todo = items
+        idle_rounds = 0
+        while todo:
+            if idle_rounds >= MAX_ATTEMPTS_IN_POOL:
+                # Workers die before starting any document: the setup is broken, not a document.
+                for _, path in todo:
+                    writer.fail(path, Failure(str(path), "worker processes die on start-up (see the errors above)"))
+                break
+            # A document in progress when a worker died twice runs alone: if its worker dies
+            # then too, it is the one that kills it.
+            shared = [item for item in todo if crashes[item[0]] < MAX_ATTEMPTS_IN_POOL]
+            alone = [item for item in todo if crashes[item[0]] >= MAX_ATTEMPTS_IN_POOL]
+            todo = []
+            progress = False
+            if shared:
+                outcome = _PoolRound(shared, min(workers, len(shared)), process_fn, writer, timeout, initializer).run()
+                for item in outcome.crashed:
+                    crashes[item[0]] += 1
+                todo += sorted(outcome.crashed + outcome.not_started)
+                progress = bool(outcome.settled or outcome.crashed)
+            for item in alone:
+                outcome = _PoolRound([item], 1, process_fn, writer, timeout, initializer).run()
+                if outcome.crashed:
+                    writer.fail(item[1], Failure(str(item[1]), "the worker processing it crashed (killed or aborted)"))
+                todo += outcome.not_started
+                progress = progress or bool(outcome.settled or outcome.crashed)
+            idle_rounds = 0 if progress else idle_rounds + 1
     store.flush()
     summary.seconds = time.perf_counter() - started
     return summary

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from ingest import ids
+from ingest import ids, resolve
 from ingest.dates import precision
 from ingest.model import EventRecord, Evidence, Facts, OrganisationRecord, PersonRecord
 from ingest.provisions import parse_provision
@@ -148,6 +148,12 @@ class _Builder:
             self.add(position, OA.start, Literal(ev.start, datatype=XSD.nonNegativeInteger))
             self.add(position, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger))
 
+    def same_as(self, kind: str, name: str, iri: URIRef) -> None:
+        """Reviewed resolution decisions (data/resolver.tsv): the IRIs the group's other names
+        would mint are owl:sameAs this one, so links made before the decision still resolve."""
+        for other in resolve.same_as_iris(kind, name, lambda key: str(ids.key_iri(kind, key))):
+            self.add(URIRef(other), OWL.sameAs, iri)
+
     # --- records --------------------------------------------------------------------------
     def document(self) -> None:
         d = self.facts.document
@@ -180,6 +186,7 @@ class _Builder:
         iri = self.person_node(p)
         self.add(iri, RDF.type, CG.Person)
         self.add(iri, RDFS.label, Literal(p.name))
+        self.same_as("person", p.name, iri)
         for alias in p.aliases:
             self.add(iri, SKOS.altLabel, Literal(alias))
         self.add(iri, CG.personKind, PERSON_KIND[p.kind])
@@ -200,6 +207,7 @@ class _Builder:
 
     def organisation(self, o: OrganisationRecord) -> None:
         iri = self.organisation_node(o)
+        self.same_as("organisation", o.name, iri)
         self.add(iri, RDF.type, CG.Organisation)
         self.add(iri, RDF.type, ORGANISATION_CLASS[o.kind])
         self.add(iri, RDFS.label, Literal(o.name))

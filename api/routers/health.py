@@ -1,5 +1,34 @@
-"""Routes for health (to be filled in by its issue)."""
+"""/health: is the store reachable, how much does it hold, which version serves it."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import app_stats
+from api.settings import Settings
+from ingest.store import StoreError
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/health", summary="Service health: store reachable, quads, graphs, version")
+def health(request: Request) -> JSONResponse:
+    settings: Settings = request.app.state.settings
+    body: dict[str, Any] = {"version": settings.version, "store": str(settings.store)}
+    pool = request.app.state.query_pool
+    body["query_workers"] = {
+        "started": pool is not None,
+        "alive": sum(w.alive() for w in pool.workers) if pool else 0,
+        "busy": pool.busy() if pool else 0,
+        "killed_at_deadline": pool.killed if pool else 0,
+    }
+    try:
+        stats = app_stats(request.app.state)
+    except StoreError as exc:
+        body.update(status="unavailable", detail=str(exc))
+        return JSONResponse(body, status_code=503, headers={"Retry-After": str(settings.retry_after)})
+    body.update(status="ok", quads=stats["quads"], graphs=stats["graphs"])
+    return JSONResponse(body)

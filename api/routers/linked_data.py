@@ -1,5 +1,106 @@
-"""Routes for linked data (to be filled in by its issue)."""
+"""Linked data: every IRI the graph mints under the served base answers at /id/..., in HTML,
+Turtle, N-Triples, RDF/XML, JSON-LD (with the context published at /context.jsonld), TriG and
+N-Quads (which keep each statement's source graph) and the curated JSON, by content
+negotiation (`Vary: Accept`, `?format=` overrides). IRIs that resolution merged answer 308 to
+the surviving IRI; IRIs the graph does not know answer 404."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from api.curated.common import Ctx, NotFound
+from api.curated.resource import resource_page
+from api.deps import get_settings, get_store
+from api.describe import describe, jsonld_context, serialise
+from api.identity import resolve
+from api.negotiation import HTML, JSON, NotAcceptable, choose
+from api.settings import Settings
+from api.templating import render
+from ingest.store import QuadStore
+
+router = APIRouter(tags=["linked data"])
+
+VARY = {"Vary": "Accept"}
+
+
+@router.get("/context.jsonld", summary="The JSON-LD @context the linked data uses")
+def context() -> JSONResponse:
+    return JSONResponse(
+        jsonld_context(), media_type="application/ld+json", headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+def _error(request: Request, status: int, message: str, media_type: str) -> Response:
+    if media_type == HTML:
+        return render(
+            request, "error.html", {"status": status, "message": message}, status_code=status, title="Not found"
+        )
+    return JSONResponse({"error": message}, status_code=status, headers=VARY)
+
+
+@router.get(
+    "/id/{path:path}",
+    summary="Dereference a CaseGraph IRI",
+    description="HTML, Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads or the curated JSON, "
+    "by the Accept header or `?format=` (html, json, jsonld, ttl, nt, rdf, trig, nq).",
+    responses={
+        200: {"content": {"text/html": {}, "text/turtle": {}, "application/ld+json": {}}},
+        308: {},
+        404: {},
+        406: {},
+    },
+)
+def resource(
+    path: str,
+    request: Request,
+    store: Annotated[QuadStore, Depends(get_store)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    format: Annotated[str | None, Query(description="override the Accept header")] = None,
+) -> Response:
+    try:
+        choice = choose(request.headers.get("accept"), format)
+    except NotAcceptable as exc:
+        status = 400 if format else 406
+        return JSONResponse({"error": str(exc)}, status_code=status, headers=VARY)
+    ctx = Ctx(store, settings.base_iri)
+    iri = ctx.id_base + path
+    target, known = resolve(store, iri)
+    if not known or target is None:
+        return _error(request, 404, f"{iri} is not in this graph", choice.media_type)
+    if target != iri:
+        location = ctx.href(target) or target
+        if request.url.query:
+            location += "?" + request.url.query
+        return RedirectResponse(location, status_code=308, headers=VARY)
+    if choice.is_rdf:
+        ds = describe(store, iri)
+        body = serialise(ds, choice.media_type, choice.serializer or "", str(request.url_for("context")))
+        return Response(body, media_type=choice.content_type, headers=VARY)
+    try:
+        template, data = resource_page(ctx, iri)
+    except NotFound as exc:
+        return _error(request, 404, str(exc), choice.media_type)
+    data["queries"] = ctx.queries
+    if choice.media_type == JSON:
+        return JSONResponse(data, headers=VARY)
+    alternates = _alternates(request)
+    response = render(request, template, data, json_twin=alternates["json"], title=data.get("label", ""))
+    response.headers.update(VARY)
+    response.headers["Link"] = ", ".join(f'<{url}>; rel="alternate"; type="{t}"' for t, url in alternates["links"])
+    return response
+
+
+def _alternates(request: Request) -> dict[str, Any]:
+    base = str(request.url.remove_query_params("format"))
+    sep = "&" if "?" in base else "?"
+    links = [
+        ("application/json", f"{base}{sep}format=json"),
+        ("text/turtle", f"{base}{sep}format=ttl"),
+        ("application/ld+json", f"{base}{sep}format=jsonld"),
+        ("application/n-triples", f"{base}{sep}format=nt"),
+        ("application/trig", f"{base}{sep}format=trig"),
+    ]
+    return {"json": links[0][1], "links": links}

@@ -1,5 +1,57 @@
-"""Routes for persons (to be filled in by its issue)."""
+"""Curated JSON: people, search, one person, a person's timeline."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+
+from api.curated.common import NotFound
+from api.curated.persons import list_persons, person_acts, person_conflicts, person_detail, person_timeline
+from api.paging import Page, page_params
+from api.routers._common import CtxDep, Moved, entity_iri
+
+router = APIRouter(prefix="/api", tags=["persons"])
+
+
+@router.get("/persons", summary="People, searchable by name (tolerant of transliteration)")
+def persons(
+    ctx: CtxDep,
+    page: Annotated[Page, Depends(page_params)],
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description='a name or part of one, in any romanisation ("Aliev" finds "Aliyev")'),
+    ] = None,
+    kind: Annotated[
+        Literal["defender", "authority", "other"] | None, Query(description="defender, authority or other")
+    ] = None,
+) -> dict[str, Any]:
+    return page.envelope(list_persons(ctx, q=q or None, kind=kind), ctx.queries)
+
+
+@router.get("/persons/{person_id}", summary="One person and what each document says about them")
+def person(person_id: str, request: Request, ctx: CtxDep) -> Any:
+    try:
+        iri = entity_iri(ctx, "person", person_id, request, "person")
+        return {**person_detail(ctx, iri), "acts": person_acts(ctx, iri), "queries": ctx.queries}
+    except Moved as exc:
+        return RedirectResponse(exc.location, status_code=308)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+@router.get("/persons/{person_id}/timeline", summary="Every event of a person in date order, with sources and quotes")
+def timeline(person_id: str, request: Request, ctx: CtxDep) -> Any:
+    try:
+        iri = entity_iri(ctx, "person", person_id, request, "person")
+    except Moved as exc:
+        return RedirectResponse(exc.location, status_code=308)
+    events = person_timeline(ctx, iri)
+    return {
+        "person": ctx.ref(iri, person_detail(ctx, iri)["label"]),
+        "total": len(events),
+        "events": events,
+        "conflicts": person_conflicts(ctx, iri),
+        "queries": ctx.queries,
+    }

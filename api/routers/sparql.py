@@ -1,5 +1,168 @@
-"""Routes for sparql (to be filled in by its issue)."""
+"""/sparql: the SPARQL 1.1 Protocol, public and read-only.
 
-from fastapi import APIRouter
+GET ?query=, POST form (query=) and POST application/sparql-query; default-graph-uri and
+named-graph-uri (graphs inside the store only; without them the default graph is the union of
+all graphs). Update requests are refused. The query text is bounded here; the worker parses it
+with a real parser and refuses updates and SERVICE before evaluating it (api.sparql.guard).
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from api import formats
+from api.deps import app_stats
+from api.settings import Settings
+from api.sparql.description import PREFIXES, service_description
+from api.sparql.guard import QueryRefused, check_text
+from api.sparql.pool import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
+from api.sparql.worker import Job
+
+router = APIRouter(tags=["SPARQL"])
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = "updates are not allowed: this endpoint is read-only"
+
+
+def query_pool(request: Request) -> QueryPool:
+    """The app's worker pool, started on the first query (in the server's event loop)."""
+    state = request.app.state
+    if state.query_pool is None:
+        settings: Settings = state.settings
+        state.query_pool = QueryPool(settings.store, settings.workers)
+    pool: QueryPool = state.query_pool
+    return pool
+
+
+def _refuse(message: str, status: int = 400) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+def _media_type_and_charset(header: str | None) -> tuple[str, str | None]:
+    if not header:
+        return "", None
+    media, *params = (part.strip() for part in header.split(";"))
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.lower(), charset
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+async def _read_params(request: Request) -> list[tuple[str, str]]:
+    """All protocol parameters: the URL's, plus a form body's, plus a direct query body."""
+    params = list(request.query_params.multi_items())
+    if request.method != "POST":
+        return params
+    media, charset = _media_type_and_charset(request.headers.get("content-type"))
+    if charset not in (None, "utf-8", "utf8"):
+        raise BadRequest(f"unsupported charset {charset!r}: send UTF-8", 415)
+    body = await request.body()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the request body is not UTF-8") from None
+    if media == FORM:
+        return params + parse_qsl(text, keep_blank_values=True)
+    if media == QUERY:
+        return [*params, ("query", text)]
+    if media == UPDATE:
+        raise BadRequest(READ_ONLY, 403)
+    if not media:
+        raise BadRequest(f"POST needs a Content-Type: {QUERY} or {FORM}", 415)
+    raise BadRequest(f"unsupported Content-Type {media!r}: use {QUERY} or {FORM}", 415)
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET ?query=), or the service description", operation_id="sparql_get")
+@router.post("/sparql", summary="SPARQL 1.1 query (form or application/sparql-query)", operation_id="sparql_post")
+async def sparql(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    try:
+        params = await _read_params(request)
+    except BadRequest as exc:
+        return _refuse(str(exc), exc.status)
+    names = [k for k, _ in params]
+    if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
+        return _refuse(READ_ONLY, 403)
+    queries = [v for k, v in params if k == "query"]
+    if len(queries) > 1:
+        return _refuse("more than one query parameter")
+    if not queries:
+        if request.method == "POST":
+            return _refuse("no query parameter")
+        return describe_service(request)
+    query = queries[0]
+    try:
+        check_text(query, max_length=settings.max_query_length, max_depth=settings.max_query_depth)
+    except QueryRefused as exc:
+        return _refuse(str(exc), exc.status)
+
+    override = request.query_params.get("format")
+    media_type = formats.by_name(override)
+    if override and media_type is None:
+        return _refuse(f"unknown format {override!r}; use one of: {', '.join(formats.FORMAT_NAMES)}")
+    default_graphs = [v for k, v in params if k == "default-graph-uri"]
+    named_graphs = [v for k, v in params if k == "named-graph-uri"]
+    for iri in default_graphs + named_graphs:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            return _refuse(f"not an IRI: {iri!r}")
+    job: Job = {
+        "query": query,
+        "accept": request.headers.get("accept"),
+        "media_type": media_type,
+        "default_graphs": default_graphs if default_graphs or named_graphs else None,
+        "named_graphs": named_graphs if default_graphs or named_graphs else None,
+        "row_cap": settings.row_cap,
+        "base_iri": str(request.url.replace(query="")),
+    }
+    retry = {"Retry-After": str(settings.retry_after)}
+    try:
+        outcome = await query_pool(request).run(job, settings.query_timeout)
+    except QueryTimeout:
+        return PlainTextResponse(
+            f"query stopped: it ran longer than {settings.query_timeout:g} s\n", status_code=503, headers=retry
+        )
+    except PoolBusy:
+        return PlainTextResponse("every query worker is busy; try again shortly\n", status_code=503, headers=retry)
+    except WorkerCrashed as exc:
+        return PlainTextResponse(f"query evaluation failed ({exc})\n", status_code=500)
+    headers = {"Vary": "Accept"}
+    if outcome["truncated"]:
+        headers["X-Truncated"] = "true"
+        headers["X-Row-Cap"] = str(settings.row_cap)
+    if outcome["status"] == 503:
+        headers.update(retry)
+    media = outcome["media_type"]
+    if media.startswith("text/"):
+        media += "; charset=utf-8"
+    return Response(outcome["body"], status_code=outcome["status"], media_type=media, headers=headers)
+
+
+def describe_service(request: Request) -> Response:
+    accept = request.headers.get("accept")
+    chosen = formats.negotiate(accept, list(formats.GRAPH_TYPES), formats.GRAPH_ALIASES)
+    if chosen is None:
+        return _refuse("no acceptable format; the service description is in: " + ", ".join(formats.GRAPH_TYPES), 406)
+    stats: dict[str, Any] = app_stats(request.app.state)
+    endpoint = str(request.url.replace(query=""))
+    void = str(request.url.replace(path="/.well-known/void", query=""))
+    triples = service_description(endpoint, void, triples=stats["quads"])
+    body = ox.serialize(triples, format=formats.GRAPH_TYPES[chosen], prefixes=PREFIXES) or b""
+    media = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
+    return Response(body, media_type=media, headers={"Vary": "Accept"})

@@ -1,15 +1,16 @@
-"""casegraph build [--store DIR] [PATHS...]"""
+"""casegraph build [--store DIR] [--workers N] [PATHS...]"""
 
 from __future__ import annotations
 
 import argparse
+import signal
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from casegraph.commands.common import add_store_option
-from ingest.pipeline import Failure, build, discover
+from ingest.pipeline import DEFAULT_WORKERS, Failure, build, discover
 from ingest.store import QuadStore, StoreError
 
 DEFAULT_DOCUMENTS = Path("data/documents")
@@ -21,30 +22,49 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="documents (txt/html/pdf) and facts files (.yaml) -> the store",
         description=(
             "Read each document or curated facts file, extract its facts, validate them with SHACL and store "
-            "them in the document's own named graph. A failing document is reported and skipped; the rest "
-            "are stored. Exit 0 when all succeeded, 1 when some failed, 2 when nothing could be done."
+            "them in the document's own named graph (replacing that graph if the document was built before). "
+            "A failing document is reported on one line (file: problem) and skipped; the rest are stored. "
+            "A document may have metadata in a sidecar NAME.meta.yaml (publishers, published, reference, "
+            "language, url, title). Exit 0 when all succeeded, 1 when some failed, 2 when nothing could be done."
         ),
     )
     add_store_option(p)
     p.add_argument(
-        "paths", nargs="*", type=Path, default=[DEFAULT_DOCUMENTS], help="files or folders (default: %(default)s)"
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[DEFAULT_DOCUMENTS],
+        help=f"files or folders (default: {DEFAULT_DOCUMENTS})",
+    )
+    p.add_argument(
+        "--workers",
+        "-j",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help="worker processes for extraction and validation; 0 = in this process (default: %(default)s)",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM unwinds like Ctrl-C, so the worker pool is stopped instead of orphaned.
+    raise SystemExit(128 + signum)
+
+
 def run(args: argparse.Namespace) -> int:
-    err = Console(stderr=True)
+    signal.signal(signal.SIGTERM, _terminate)
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
     missing = [p for p in args.paths if not p.exists()]
     for p in missing:
-        err.print(f"{p}: no such file or folder")
+        err.print(f"{p}: no such file or folder", markup=False)
     paths = [p for p in args.paths if p.exists()]
     if not paths:
         return 2
     try:
         store = QuadStore(args.store)
     except StoreError as exc:
-        err.print(str(exc))
+        err.print(str(exc), markup=False)
         return 2
     total = len(discover(paths))
     with Progress(
@@ -60,13 +80,17 @@ def run(args: argparse.Namespace) -> int:
 
         def on_progress(path: Path, failure: Failure | None) -> None:
             if failure:
-                progress.console.print(f"[red]FAILED[/red] {failure}", markup=True, highlight=False)
+                progress.console.print(f"FAILED {failure}", markup=False)
             progress.update(task, advance=1, description=path.name)
 
-        summary = build(paths, store, on_progress)
+        summary = build(paths, store, on_progress, workers=args.workers)
+    for note in summary.notes:
+        err.print(f"note: {note}", markup=False)
+    rate = summary.documents / summary.seconds if summary.seconds else 0.0
     print(
         f"{summary.documents} documents stored, {summary.triples} triples, "
-        f"{len(summary.failures)} failed, {summary.seconds:.1f} s, store {args.store} ({len(store)} quads)"
+        f"{len(summary.failures)} failed, {summary.seconds:.1f} s ({rate:.1f} documents/s), "
+        f"store {args.store} ({len(store)} quads)"
     )
     if summary.failures:
         return 1

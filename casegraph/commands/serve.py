@@ -1,16 +1,110 @@
-"""casegraph serve: registered here, implemented in its own issue."""
+"""casegraph serve [--store DIR] [--host H] [--port N] [--build-if-empty]"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from casegraph.commands.common import add_store_option
+from ingest.store import QuadStore, StoreError
+
+DEFAULT_DOCUMENTS = Path("data/documents")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("serve", help="(not available yet)")
+    p = sub.add_parser(
+        "serve",
+        help="serve the store: SPARQL endpoint, linked data, dumps, JSON API and pages",
+        description=(
+            "Serve the store with uvicorn. The server opens the store read-only; while it runs, `build` and "
+            "`load` on the same store are refused with a clear error. Settings also come from the environment "
+            "(CASEGRAPH_STORE, CASEGRAPH_BASE_IRI, CASEGRAPH_QUERY_TIMEOUT, CASEGRAPH_ROW_CAP, "
+            "CASEGRAPH_WORKERS, CASEGRAPH_MAX_QUERY_LENGTH, CASEGRAPH_MAX_QUERY_DEPTH, CASEGRAPH_HOST, "
+            "CASEGRAPH_PORT); flags win."
+        ),
+    )
+    add_store_option(p)
+    p.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 8000)")
+    p.add_argument(
+        "--build-if-empty",
+        action="store_true",
+        help="when the store is missing or empty, build it from --documents first",
+    )
+    p.add_argument("--documents", type=Path, default=DEFAULT_DOCUMENTS, help="what to build (default: %(default)s)")
+    p.add_argument("--workers", type=int, help="SPARQL worker processes (default: 2-4 by CPU count)")
+    p.add_argument("--query-timeout", type=float, help="seconds a SPARQL query may run (default 10)")
+    p.add_argument("--row-cap", type=int, help="rows (or triples) a SPARQL result may hold (default 10000)")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=run)
 
 
+def build_if_empty(store_path: Path, documents: Path) -> int:
+    """Build `documents` into the store when it holds nothing; 0 when the store is ready."""
+    from ingest.pipeline import build
+
+    if store_path.exists():  # look read-only first: a store with data is left untouched
+        existing = QuadStore(store_path, read_only=True)
+        try:
+            if len(existing):
+                return 0
+        finally:
+            existing.close()
+    store = QuadStore(store_path)  # read-write: raises StoreError when another process has it
+    try:
+        if len(store):
+            return 0
+        if not documents.exists():
+            print(f"{documents}: no such folder to build the empty store from", file=sys.stderr)
+            return 2
+        print(f"store {store_path} is empty: building {documents} ...", file=sys.stderr)
+        summary = build([documents], store)
+        for failure in summary.failures:
+            print(f"FAILED {failure}", file=sys.stderr)
+        print(
+            f"{summary.documents} documents stored, {summary.triples} triples, {len(summary.failures)} failed, "
+            f"{summary.seconds:.1f} s",
+            file=sys.stderr,
+        )
+        return 0 if summary.documents else 2
+    finally:
+        store.close()  # the server must not hold the store read-write
+
+
 def run(args: argparse.Namespace) -> int:
-    print("casegraph serve is not available in this version", file=sys.stderr)
-    return 2
+    import uvicorn
+
+    from api.app import create_app
+    from api.deps import app_stats
+    from api.settings import Settings
+
+    try:
+        settings = Settings.from_env(
+            store=args.store,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            query_timeout=args.query_timeout,
+            row_cap=args.row_cap,
+        )
+    except ValueError as exc:
+        print(f"bad setting: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.build_if_empty:
+            status = build_if_empty(settings.store, args.documents)
+            if status:
+                return status
+        app = create_app(settings)
+        stats = app_stats(app.state)  # opens the store read-only now: fail before listening
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(
+        f"serving {settings.store} ({stats['quads']} quads, {stats['graphs']} graphs) on "
+        f"http://{settings.host}:{settings.port}/ (SPARQL at /sparql)",
+        file=sys.stderr,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    return 0

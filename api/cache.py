@@ -1,0 +1,31 @@
+"""Values computed once per open store.
+
+The server opens its store read-only and keeps writers out with the store lock
+(ingest.store.StoreLock), so what a full pass over the store yields (the name index behind
+search, say) stays true for as long as that store object lives. Entries go with the store.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ingest.store import QuadStore
+
+T = TypeVar("T")
+
+_cache: weakref.WeakKeyDictionary[QuadStore, dict[str, Any]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def per_store(store: QuadStore, key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per (store, key); later calls return the same value."""
+    with _lock:
+        entries = _cache.setdefault(store, {})
+        if key in entries:
+            return entries[key]  # type: ignore[no-any-return]
+    value = compute()
+    with _lock:
+        return entries.setdefault(key, value)  # type: ignore[no-any-return]

@@ -1,0 +1,86 @@
+"""What every curated view shares: references to resources, term names, the query runner."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from api.deps import run_query_file
+from ingest.store import QuadStore
+from ingest.vocab import CG, EVENT_CLASS, ORGANISATION_CLASS, OUTCOME, PERSON_KIND, STATUS, invert
+
+SEP = "\x1f"
+TYPE_OF_CLASS = invert(dict(EVENT_CLASS))  # class IRI -> "arrest"
+KIND_OF_PERSON = invert(dict(PERSON_KIND))  # cg:Defender -> "defender"
+KIND_OF_ORGANISATION = invert(dict(ORGANISATION_CLASS))  # cg:Court -> "court"
+OUTCOME_NAME = invert(dict(OUTCOME))
+STATUS_NAME = invert(dict(STATUS))
+GENERIC_ORGANISATION = str(CG.Organisation)
+
+# Order of event types in a timeline when two events share a date: the order proceedings run.
+TYPE_ORDER = {name: i for i, name in enumerate(EVENT_CLASS)}
+
+
+class NotFound(LookupError):
+    """The resource asked for is not in the graph (the message says which)."""
+
+
+def split(value: str | None) -> list[str]:
+    return sorted(v for v in (value or "").split(SEP) if v)
+
+
+@dataclass
+class Ctx:
+    """One request's view of the graph: the store, the IRI base it serves, the query files run."""
+
+    store: QuadStore
+    base_iri: str
+    queries: list[str] = field(default_factory=list)
+
+    @property
+    def id_base(self) -> str:
+        return self.base_iri + "id/"
+
+    def note(self, name: str) -> None:
+        """Record that query file `name` ran (each named once, in first-run order)."""
+        if name not in self.queries:
+            self.queries.append(name)
+
+    def run(self, name: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, str | None]]:
+        self.note(name)
+        return run_query_file(self.store, name, bindings)
+
+    def iri_of(self, kind: str, key: str) -> str:
+        """The IRI text for an id ("person", "max-x"); not checked (resolve() checks it)."""
+        return f"{self.id_base}{kind}/{key}"
+
+    def iri(self, kind: str, key: str) -> ox.NamedNode:
+        """The IRI as a term, for binding (ValueError if `key` makes no valid IRI)."""
+        return ox.NamedNode(self.iri_of(kind, key))
+
+    def key(self, iri: str) -> str | None:
+        """The path of a minted IRI below /id/ ("person/max-x"), None for a foreign IRI."""
+        return iri[len(self.id_base) :] if iri.startswith(self.id_base) else None
+
+    def href(self, iri: str) -> str | None:
+        key = self.key(iri)
+        return f"/id/{key}" if key is not None else None
+
+    def ref(self, iri: str, label: str | None = None) -> dict[str, Any]:
+        """A link to a resource: its IRI, where to read it here, and a label to show."""
+        key = self.key(iri)
+        return {
+            "iri": iri,
+            "id": key.split("/", 1)[1] if key and "/" in key else key,
+            "href": self.href(iri),
+            "label": label or (key.rsplit("/", 1)[-1] if key else iri),
+        }
+
+
+def best_label(labels: list[str]) -> str:
+    """The name to show for an entity several documents name: the longest (fullest) form,
+    ties broken alphabetically so the choice is stable."""
+    return sorted(labels, key=lambda s: (-len(s), s))[0] if labels else ""

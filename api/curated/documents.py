@@ -1,0 +1,89 @@
+"""Source documents: the list, and one document with the facts it gave and its validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from api.cache import per_store
+from api.curated.common import Ctx, NotFound, split
+from api.curated.events import events_by
+from ingest.vocab import CG
+
+EXTRACTION = {str(CG.Curated): "curated", str(CG.Automatic): "automatic"}
+
+
+def _metadata(ctx: Ctx, r: dict[str, str | None]) -> dict[str, Any]:
+    return {
+        **ctx.ref(r["doc"] or "", r["title"] or r["file"]),
+        "file": r["file"],
+        "title": r["title"],
+        "published": r["published"],
+        "reference": r["reference"],
+        "language": r["language"],
+        "publishers": split(r["publishers"]),
+        "extraction": EXTRACTION.get(r["extraction"] or "", r["extraction"]),
+        "graph": r["g"],
+    }
+
+
+def list_documents(ctx: Ctx) -> list[dict[str, Any]]:
+    """Newest first (undated last), with how many events, people and organisations each gave
+    (counted over the whole store, so kept per store: see api.cache)."""
+    ctx.note("documents.rq")
+    return per_store(ctx.store, "documents", lambda: _list_documents(ctx))
+
+
+def _list_documents(ctx: Ctx) -> list[dict[str, Any]]:
+    items = []
+    for r in ctx.run("documents.rq"):
+        item = _metadata(ctx, r)
+        item["counts"] = {k: int(r[k] or 0) for k in ("events", "people", "organisations")}
+        items.append(item)
+    items.sort(key=lambda d: d["file"] or "")
+    items.sort(key=lambda d: d["published"] or "", reverse=True)  # stable: undated ("") last
+    return items
+
+
+def validation(extraction: str | None) -> dict[str, Any]:
+    """What is known about the document graph's SHACL validation. `casegraph build` stores a
+    document only when its graph conforms, and marks how it was made (cg:extraction); a graph
+    loaded as RDF (`casegraph load`) carries no such mark and was not validated here."""
+    if extraction in EXTRACTION.values():
+        return {
+            "status": "conforms",
+            "checked": "at build",
+            "note": "casegraph build stores a document graph only when it conforms to the SHACL shapes",
+        }
+    return {"status": "not checked", "checked": None, "note": "loaded as RDF; run `casegraph validate` on it"}
+
+
+def document_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
+    rows = ctx.run("document.rq", {"doc": ox.NamedNode(iri)})
+    if not rows:
+        raise NotFound(f"no document {iri}")
+    r = rows[0]
+    doc = _metadata(ctx, r)
+    doc.update(
+        {
+            "url": r["url"],
+            "content_hash": r["hash"],
+            "publisher_organisations": [ctx.ref(o) for o in split(r["publisherOrgs"])],
+        }
+    )
+    facts: dict[str, list[dict[str, Any]]] = {"people": [], "organisations": []}
+    seen: set[tuple[str, str]] = set()
+    for f in ctx.run("document_facts.rq", {"g": ox.NamedNode(r["g"] or "")}):
+        item, kind = f["item"] or "", f["kind"] or ""
+        if (kind, item) in seen:
+            continue
+        seen.add((kind, item))
+        facts["people" if kind == "person" else "organisations"].append(ctx.ref(item, f["label"]))
+    doc["facts"] = {
+        "events": events_by(ctx, iri, str(CG.source)),
+        "people": facts["people"],
+        "organisations": facts["organisations"],
+    }
+    doc["validation"] = validation(doc["extraction"])
+    return doc

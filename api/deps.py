@@ -1,0 +1,95 @@
+"""FastAPI dependencies shared by every router.
+
+    from api.deps import get_settings, get_store, run_query_file
+
+    @router.get("/api/things")
+    def things(store: QuadStore = Depends(get_store)) -> ...:
+        rows = run_query_file(store, "things.rq", {"name": ox.Literal(q)})
+
+`get_store` gives the app's one read-only QuadStore (opened on first use, closed at shutdown).
+The server never opens the store read-write: pyoxigraph's read-only view of a store another
+process writes is undefined, so writers are kept out by the store's lock (see ingest.store).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import Request
+
+from api.settings import Settings
+from ingest.store import QuadStore
+
+QUERIES_DIR = Path(__file__).parent / "queries"
+
+_open_lock = threading.Lock()
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_store(request: Request) -> QuadStore:
+    return app_store(request.app.state)
+
+
+def app_store(state: Any) -> QuadStore:
+    """The read-only store kept on `app.state`, opened on first use (raises StoreError)."""
+    store: QuadStore | None = getattr(state, "store", None)
+    if store is None:
+        with _open_lock:
+            store = getattr(state, "store", None)
+            if store is None:
+                store = QuadStore(state.settings.store, read_only=True)
+                state.store = store
+    return store
+
+
+@cache
+def load_query(name: str) -> str:
+    """The text of api/queries/NAME (e.g. "person_timeline.rq"); read once."""
+    path = QUERIES_DIR / name
+    if path.parent != QUERIES_DIR or path.suffix != ".rq":
+        raise ValueError(f"not a query file name: {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+def as_term(value: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A Python value as an RDF term for binding: pyoxigraph terms pass through; str, int,
+    float and bool become typed literals. Pass ox.NamedNode(iri) for an IRI."""
+    if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return value
+    if isinstance(value, bool):
+        return ox.Literal(
+            "true" if value else "false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+        )
+    if isinstance(value, int | float | str):
+        return ox.Literal(value)
+    raise TypeError(f"cannot bind {type(value).__name__} as an RDF term")
+
+
+def run_query_file(
+    store: QuadStore, name: str, bindings: Mapping[str, Any] | None = None
+) -> list[dict[str, str | None]]:
+    """Run SELECT query api/queries/NAME over the union of all graphs, with `bindings` (variable
+    name -> value) substituted as RDF terms, never pasted into the text. None values are left
+    unbound. Rows are plain strings (None for unbound)."""
+    terms = {k: as_term(v) for k, v in (bindings or {}).items() if v is not None}
+    return store.select(load_query(name), terms)
+
+
+def app_stats(state: Any) -> dict[str, Any]:
+    """Counts of the served store, computed once: the store cannot change while it is served
+    (writers are locked out). Raises StoreError when there is no store."""
+    stats: dict[str, Any] | None = getattr(state, "stats", None)
+    if stats is None:
+        store = app_store(state)
+        stats = {"quads": len(store), "graphs": len(store.named_graphs())}
+        state.stats = stats
+    return stats

@@ -1,0 +1,133 @@
+"""Media types the server speaks, and content negotiation over them (RFC 9110 Accept with
+q-values). Kept free of web-framework imports: the SPARQL worker processes use it too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+# SPARQL results (SELECT, ASK): media type -> format key used by api.sparql.results.
+RESULTS_JSON = "application/sparql-results+json"
+RESULTS_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+
+SELECT_TYPES: dict[str, str] = {RESULTS_JSON: "json", RESULTS_XML: "xml", CSV: "csv", TSV: "tsv"}
+ASK_TYPES: dict[str, str] = {RESULTS_JSON: "json", RESULTS_XML: "xml"}
+
+# RDF graphs (CONSTRUCT, DESCRIBE, service description, linked data): media type -> format.
+GRAPH_TYPES: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+# RDF datasets (dumps).
+DATASET_TYPES: dict[str, ox.RdfFormat] = {
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+
+# Generic or legacy names a client may ask for, answered with the canonical type.
+ALIASES: dict[str, str] = {
+    "application/json": RESULTS_JSON,
+    "application/xml": RESULTS_XML,
+    "text/xml": RESULTS_XML,
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+}
+GRAPH_ALIASES: dict[str, str] = {
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+}
+
+# Short names for a `?format=` override.
+FORMAT_NAMES: dict[str, str] = {
+    "json": RESULTS_JSON,
+    "xml": RESULTS_XML,
+    "csv": CSV,
+    "tsv": TSV,
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "nq": "application/n-quads",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+}
+
+
+@dataclass(frozen=True)
+class Range:
+    type: str  # "text/turtle", "text/*" or "*/*"
+    q: float
+    order: int
+
+    def matches(self, media_type: str) -> int:
+        """Specificity of the match (3 exact, 2 type/*, 1 */*) or 0 for none."""
+        if self.type == media_type:
+            return 3
+        major = media_type.split("/")[0]
+        if self.type == f"{major}/*":
+            return 2
+        return 1 if self.type == "*/*" else 0
+
+
+def parse_accept(header: str | None) -> list[Range]:
+    if not header or not header.strip():
+        return [Range("*/*", 1.0, 0)]
+    ranges = []
+    for i, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media or "/" not in media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        ranges.append(Range(media, q, i))
+    return ranges or [Range("*/*", 1.0, 0)]
+
+
+def negotiate(accept: str | None, offers: list[str], aliases: dict[str, str] | None = None) -> str | None:
+    """The offer (first in `offers` wins ties) that best fits `accept`, or None (-> 406).
+    `aliases` maps other names a client may use to one of the offers."""
+    aliases = aliases or {}
+    best: tuple[float, int, int, int] | None = None
+    chosen: str | None = None
+    ranges = parse_accept(accept)
+    for rank, offer in enumerate(offers):
+        names = [offer] + [alias for alias, target in aliases.items() if target == offer]
+        # The most specific range that names this offer decides its q (RFC 9110 12.5.1).
+        spec, q, order = 0, 0.0, 0
+        for r in ranges:
+            # wildcards match the offer's own type; an alias only when named exactly
+            s = max(r.matches(offer), 3 if r.type in names[1:] else 0)
+            if s > spec or (s == spec and s and r.q > q):
+                spec, q, order = s, r.q, r.order
+        if not spec or q <= 0:
+            continue
+        key = (q, spec, -order, -rank)
+        if best is None or key > best:
+            best, chosen = key, offer
+    return chosen
+
+
+def by_name(name: str | None) -> str | None:
+    """The media type for a `?format=` value (a short name or a media type), else None."""
+    if not name:
+        return None
+    name = name.strip().lower()
+    return FORMAT_NAMES.get(name, name if "/" in name else None)

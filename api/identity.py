@@ -1,0 +1,69 @@
+"""Which IRI answers for an entity that resolution merged with others.
+
+Resolution publishes reviewed decisions as owl:sameAs links (from data/resolver.tsv). The
+members of one sameAs-connected set are one entity; exactly one of them, the survivor, is
+served, and the others answer 308 to it. The survivor is chosen from the data alone, so every
+server and every run agrees: among the members the graph describes (that have a type), the
+smallest IRI in code-point order; if none is described, the smallest of all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from api.deps import run_query_file
+from ingest.store import QuadStore
+
+
+def survivor(members: Iterable[tuple[str, bool]]) -> str | None:
+    """The surviving IRI of a set of (iri, described) pairs."""
+    pairs = list(members)
+    described = sorted(iri for iri, has_type in pairs if has_type)
+    if described:
+        return described[0]
+    every = sorted(iri for iri, _ in pairs)
+    return every[0] if every else None
+
+
+def resolve(store: QuadStore, iri: str) -> tuple[str | None, bool]:
+    """(the IRI that answers for `iri`, whether `iri` is known at all)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:  # not even an IRI (spaces, brackets...): certainly not in the graph
+        return None, False
+    rows = run_query_file(store, "ld_identity.rq", {"iri": node})
+    members = [(r["member"] or "", r["described"] == "true") for r in rows if r["member"]]
+    if not members:
+        return None, False
+    return survivor(members), True
+
+
+def survivor_map(store: QuadStore) -> dict[str, str]:
+    """IRI -> survivor, for every IRI in some sameAs set (others map to themselves implicitly)."""
+    rows = run_query_file(store, "same_as.rq")
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in rows:
+        a, b = r["a"] or "", r["b"] or ""
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for x in list(parent):
+        groups.setdefault(find(x), []).append(x)
+    out: dict[str, str] = {}
+    for members in groups.values():
+        # `described` needs one query per set; sets are few (reviewed decisions only).
+        chosen, _ = resolve(store, members[0])
+        for m in members:
+            out[m] = chosen or min(members)
+    return out

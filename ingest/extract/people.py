@@ -1,0 +1,445 @@
+"""People named in a report, with kind, roles, post, affiliation and home town.
+
+A capitalised run of two to four words is a person's name when the evidence around it adds up
+(`vocabulary.yaml` holds every word list):
+- an honorific or a title right before it ("Mr.", "Judge", "lawyer", "HIS EXCELLENCY MR");
+- a known given name as its first word (gender-guesser's international first-name list);
+- a surname ending ("-ov", "-enko", "-shvili", "-yan", "-uly", ...);
+- an apposition naming a role (", a lawyer", ", Minister of Justice", ", 43,");
+- a reporting verb ("said X"), a photo credit ("© 2016 X");
+- optionally, the statistical model's PERSON label.
+Then document-level propagation: a full name seen once makes later surname-only mentions
+(and first-name-only ones, "Ales and Nasta") mentions of the same person.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ingest.extract.resources import is_given_name, is_place, titles, vocabulary, word_set
+from ingest.extract.text import CleanText
+from ingest.model import Evidence
+from ingest.names import name_key
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*(?:’s|'s)?", re.U)
+_POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(eq=False)  # identity: two mentions of one name are still one entity
+class Person:
+    name: str
+    tokens: list[str]
+    kind: str = "other"
+    roles: list[str] = field(default_factory=list)
+    organisation: str | None = None
+    position: str | None = None
+    residence: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[PersonMention] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    score: int = 0
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+    @property
+    def surname(self) -> str:
+        return self.tokens[-1]
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def word(self) -> str:
+        return _POSSESSIVE.sub("", self.text)
+
+    @property
+    def is_cap(self) -> bool:
+        w = self.word
+        return bool(w) and w[0].isupper() and w[0].isalpha()
+
+    @property
+    def is_caps(self) -> bool:
+        w = self.word
+        return len(w) >= 2 and w.isupper()
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+
+
+def _phrases(key: str) -> list[str]:
+    return sorted((str(p).lower() for p in vocabulary().get(key, [])), key=len, reverse=True)
+
+
+def _title_kind(words: list[str]) -> tuple[str, str] | None:
+    """The title ending at the end of `words` (lower case), with the kind it implies."""
+    return _title_of(" ".join(words))
+
+
+@lru_cache(maxsize=8192)
+def _title_of(joined: str) -> tuple[str, str] | None:
+    best: tuple[str, str] | None = None
+    for kind, ts in titles().items():
+        for t in ts:
+            if (joined == t or joined.endswith(" " + t)) and (best is None or len(t) > len(best[1])):
+                best = (kind, t)
+    return best
+
+
+class _Finder:
+    def __init__(self, ct: CleanText, model_spans: list[tuple[int, int]]) -> None:
+        self.ct = ct
+        self.text = ct.text
+        self.toks = _tokens(ct.text)
+        self.model_spans = model_spans
+        self.not_name = word_set("not_name_words")
+        self.honorifics = word_set("honorifics")
+        self.particles = word_set("name_particles")
+        self.suffixes = sorted(word_set("surname_suffixes"), key=len, reverse=True)
+        self.reporting = word_set("reporting_verbs")
+
+    def runs(self) -> list[tuple[int, int]]:
+        """Token index ranges [i, j) of capitalised runs on one line."""
+        out = []
+        i = 0
+        n = len(self.toks)
+        while i < n:
+            if not self.toks[i].is_cap:
+                i += 1
+                continue
+            j = i + 1
+            while j < n:
+                t = self.toks[j]
+                gap = self.text[self.toks[j - 1].end : t.start]
+                if gap not in (" ", ". ", "."):
+                    break
+                if gap.startswith(".") and self.toks[j - 1].word.lower() not in self.honorifics:
+                    break
+                if t.is_cap or (t.word.lower() in self.particles and j + 1 < n and self.toks[j + 1].is_cap):
+                    if _POSSESSIVE.search(self.toks[j - 1].text) and self.toks[j - 1].text[-1] in "’'s":
+                        break
+                    j += 1
+                    continue
+                break
+            out.append((i, j))
+            i = j
+        return out
+
+    def candidates(self) -> list[Person]:
+        scored = [p for i, j in self.runs() if (p := self._candidate(i, j)) is not None]
+        accepted = [p for p in scored if p.score >= 2]
+        # "X and Y", "X, Y and Z": a name coordinated with a person's name is a person's name
+        # too (the title before the list covers them all: "defenders X and Y").
+        # Only neighbours in the text can be listed together, so each run is compared with the
+        # runs next to it (repeated until nothing changes: "X, Y and Z").
+        scored.sort(key=lambda p: p.mentions[0].start)
+        ok = [p.score >= 2 for p in scored]
+        changed = True
+        while changed:
+            changed = False
+            for i, p in enumerate(scored):
+                if ok[i]:
+                    continue
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(scored) and ok[j] and self._coordinated(p, scored[j], strict=p.score == 0):
+                        ok[i] = changed = True
+                        break
+        accepted = [p for i, p in enumerate(scored) if ok[i]]
+        # People listed together share the title before the list ("publishers X and Y").
+        for i, p in enumerate(accepted):
+            if p.kind == "other":
+                near = [accepted[j] for j in (i - 1, i + 1) if 0 <= j < len(accepted)]
+                p.kind = next((q.kind for q in near if q.kind != "other" and self._coordinated(p, q)), "other")
+        return accepted
+
+    def _coordinated(self, a: Person, b: Person, strict: bool = False) -> bool:
+        """Joined by "and" (or, unless strict, by a comma in a list)."""
+        first, second = sorted((a.mentions[0], b.mentions[0]), key=lambda m: m.start)
+        gap = r"\s*,?\s+(?:and|&)\s+" if strict else r"\s*(?:,|,?\s+and|,?\s+&)\s+"
+        return bool(re.fullmatch(gap, self.text[first.end : second.start]))
+
+    def _candidate(self, i: int, j: int) -> Person | None:
+        toks = self.toks[i:j]
+        score = 0
+        roles: list[str] = []
+        kind_hint: str | None = None
+        # Strip leading honorifics and titles ("HIS EXCELLENCY MR", "Ambassador Ms.", "Judge").
+        k = 0
+        honorific = False
+        while k < len(toks):
+            low = toks[k].word.lower()
+            two = " ".join(t.word.lower() for t in toks[k : k + 2])
+            if two in self.honorifics:
+                honorific = True
+                score += 3
+                if two in ("his excellency", "her excellency"):
+                    kind_hint = "authority"
+                k += 2
+                continue
+            if low in self.honorifics:
+                honorific = True
+                score += 3
+                k += 1
+                continue
+            title = _title_kind([low])
+            if title and k + 2 <= len(toks):
+                score += 2
+                roles.append(toks[k].word)
+                kind_hint = kind_hint or title[0]
+                k += 1
+                continue
+            if low in self.not_name and not toks[k].is_caps:
+                k += 1  # "Despite", "Urging", sentence-initial words
+                continue
+            if k == 0 and low.endswith("ing") and self._sentence_initial(toks[k].start) and not is_given_name(low):
+                k += 1  # "Jailing X and Y for ..." opens with a verb
+                continue
+            break
+        name_toks = toks[k:]
+        if not 2 <= len(name_toks) <= 4:
+            return None
+        words = [t.word for t in name_toks]
+        if any(w.lower() in self.not_name for w in words) or _title_kind([words[-1].lower()]):
+            return None
+        if all(t.is_caps for t in name_toks) and not honorific:
+            return None  # headings in capitals ("JOURNALIST DETAINED ON ...")
+        name = " ".join(words)
+        if is_place(name) or any(is_place(w) and not is_given_name(w) for w in words[:1]):
+            return None
+        start, end = name_toks[0].start, name_toks[-1].start + len(name_toks[-1].word)
+        # Evidence around the run.
+        before = self._words_before(toks[0].start, 4)
+        pre = _title_kind(before[-3:]) if before else None
+        for n in range(len(before), 0, -1):
+            pre = _title_kind(before[-n:])
+            if pre:
+                break
+        if pre:
+            score += 2
+            roles.append(pre[1])
+            kind_hint = kind_hint or pre[0]
+        if is_given_name(words[0]):
+            score += 2
+        if any(words[-1].lower().endswith(s) and len(words[-1]) > len(s) + 2 for s in self.suffixes):
+            score += 1
+        after = self.text[end : end + 80]
+        appos = re.match(r"\s*,\s*(?:(?:a|an|the)\s+)?([^,.;()]{2,70})", after)
+        if appos:
+            phrase = appos.group(1).lower()
+            if re.match(r"\d{2}\b", phrase) or any(re.search(rf"\b{re.escape(r)}\b", phrase) for r in title_like()):
+                score += 2
+        if before and before[-1] in self.reporting:
+            score += 1
+        if re.match(r"\s+(?:" + "|".join(self.reporting) + r")\b", after):
+            score += 1
+        if re.search(r"(?:©|photo:?|credit:?)\s*(?:\d{4}\s+)?$", self.text[max(0, start - 12) : start], re.I):
+            score += 2
+        by_model = False
+        if any(s < end and start < e for s, e in self.model_spans):
+            # The model alone is not enough (it tags street names and verbs): it needs one
+            # cue of its own, or the surname used alone elsewhere ("Kiai also noted").
+            alone = len(re.findall(rf"(?<![\w\-]){re.escape(words[-1])}(?![\w\-])", self.text)) > 1
+            if score >= 1 or alone:
+                by_model = score < 2  # the rules alone would not have taken it
+                score += 2
+        person = Person(name=name, tokens=words, roles=roles, score=score)
+        if kind_hint:
+            person.kind = kind_hint
+        person.mentions.append(PersonMention(start, end, self.text[start:end]))
+        if by_model:
+            person.evidence.append(self.ct.evidence(start, end, "person.name+ner", method="model"))
+        else:
+            person.evidence.append(self.ct.evidence(start, end, "person.name"))
+        return person
+
+    def _sentence_initial(self, pos: int) -> bool:
+        return not self.text[:pos].strip() or self.text[:pos].rstrip()[-1] in '.!?\n“"('
+
+    def _words_before(self, pos: int, n: int) -> list[str]:
+        """Up to n lower-cased words before `pos`, crossing a comma or a line break."""
+        window = self.text[max(0, pos - 60) : pos]
+        return [w.lower() for w in re.findall(r"[^\W\d_]+", window)][-n:]
+
+
+def title_like() -> list[str]:
+    words: set[str] = set()
+    for ts in titles().values():
+        words |= ts
+    for key in ("defender_roles", "authority_roles", "other_roles"):
+        words |= set(_phrases(key))
+    return sorted(words, key=len, reverse=True)
+
+
+def find_people(ct: CleanText, model_spans: list[tuple[int, int]] | None = None) -> list[Person]:
+    finder = _Finder(ct, model_spans or [])
+    found = finder.candidates()
+    people: list[Person] = []
+    for p in found:
+        same = next((q for q in people if q.key == p.key or _same_person(q, p)), None)
+        if same is None:
+            people.append(p)
+            continue
+        same.mentions.extend(p.mentions)
+        same.roles.extend(r for r in p.roles if r not in same.roles)
+        if same.kind == "other" and p.kind != "other":
+            same.kind = p.kind
+        if len(p.tokens) > len(same.tokens):
+            same.name, same.tokens = p.name, p.tokens
+    _propagate(ct, people)
+    for p in people:
+        _describe(ct, p)
+        p.mentions.sort(key=lambda m: m.start)
+    return people
+
+
+def _same_person(a: Person, b: Person) -> bool:
+    """One written with a middle name the other omits, or one the other's compound surname
+    alone ("Mr. Ramírez Luna" after "Mr. Carlos Ramírez Luna")."""
+    ka = [name_key(t) for t in a.tokens]
+    kb = [name_key(t) for t in b.tokens]
+    if ka[0] == kb[0] and ka[-1] == kb[-1]:
+        return True
+    short, long_ = sorted((ka, kb), key=len)
+    return len(short) >= 2 and len(long_) > len(short) and long_[-len(short) :] == short
+
+
+def _propagate(ct: CleanText, people: list[Person]) -> None:
+    """Surname-only and first-name-only mentions of people already named in full."""
+    text = ct.text
+    # Words glued to a name in PDF copies ("Salimovstarted"): a name followed by one of them.
+    glue = (
+        "and",
+        "was",
+        "were",
+        "started",
+        "began",
+        "had",
+        "has",
+        "is",
+        "of",
+        "in",
+        "to",
+        "the",
+        "for",
+        "with",
+        "said",
+    )
+    surnames: dict[str, list[Person]] = {}
+    firsts: dict[str, list[Person]] = {}
+    for p in people:
+        surnames.setdefault(name_key(p.surname), []).append(p)
+        firsts.setdefault(name_key(p.tokens[0]), []).append(p)
+    taken = sorted((m.start, m.end) for p in people for m in p.mentions)
+    taken_starts = [s for s, _ in taken]
+    for m in re.finditer(r"(?<![\w\-])([A-Z][^\W\d_]+)(?:’s|'s)?(?![^\W\d_])", text):
+        word = m.group(1)
+        i = bisect_right(taken_starts, m.start()) - 1
+        if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
+            continue
+        key = _word_key(word)
+        if key not in surnames and key not in firsts:
+            stem = next((word[: -len(g)] for g in glue if word.endswith(g) and len(word) - len(g) >= 3), None)
+            if stem is None:
+                continue
+            word, key = stem, name_key(stem)
+        owners = surnames.get(key, [])
+        first_owner = firsts.get(key, [])
+        if len(owners) == 1:
+            owner = owners[0]
+        elif not owners and len(first_owner) == 1 and len(word) >= 3:
+            owner = first_owner[0]
+            if word not in owner.aliases:
+                owner.aliases.append(word)
+        else:
+            continue
+        owner.mentions.append(PersonMention(m.start(1), m.start(1) + len(word), word))
+
+
+@lru_cache(maxsize=65536)
+def _word_key(word: str) -> str:
+    return name_key(word)
+
+
+def _describe(ct: CleanText, p: Person) -> None:
+    """Kind, roles, post, affiliation and residence from the words around the mentions."""
+    text = ct.text
+    defender = _phrases("defender_roles")
+    authority = _phrases("authority_roles")
+    other = _phrases("other_roles")
+    suffix_words = word_set("authority_suffix_words")
+    kinds: set[str] = set()
+    if p.kind != "other":
+        kinds.add(p.kind)
+    for m in p.mentions:
+        after = text[m.end : m.end + 160]
+        before = text[max(0, m.start - 70) : m.start]
+        appos = re.match(r"(?:’s|'s)?(?:\[\d+\])?\s*,\s*(?:(?:a|an|the)\s+)?([^.;()\n]{2,140})", after)
+        if appos:
+            cut = re.search(
+                r",\s+(?:and\s+)?(?:Mr|Ms|Mrs|Messrs|Dr)\b|\s+(?:who|which|has|had|was|were|is|are)\s|,\s+(?=[A-Z])",
+                appos.group(1),
+            )
+            phrase = appos.group(1)[: cut.start()] if cut else appos.group(1)
+            appos_text: str | None = phrase.strip(" ,")
+        else:
+            appos_text = None
+        context = []
+        if appos_text:
+            context.append(appos_text)
+        pre = re.search(r"(?:^|[,.;:(]\s*|\b(?:the|a|an)\s+)([a-z][\w\s\-]{2,50})\s*,?\s*$", before)
+        if pre:
+            context.append(pre.group(1))
+        if m.start == p.mentions[0].start and not appos_text:
+            line_before = text[: m.start].rsplit("\n", 2)
+            if len(line_before) >= 2 and len(line_before[-2]) <= 60 and line_before[-1].strip() == "":
+                context.append(line_before[-2])  # "Prosecutor General\nName" in address blocks
+        for phrase in context:
+            low = phrase.lower()
+            found_kind = None
+            for kind, table in (("defender", defender), ("authority", authority), ("other", other)):
+                hit = next((r for r in table if re.search(rf"\b{re.escape(r)}\b", low)), None)
+                if hit:
+                    found_kind = kind
+                    break
+            if found_kind:
+                kinds.add(found_kind)
+                role = phrase.strip(" ,")
+                if role and role not in p.roles and len(role) <= 140:
+                    p.roles.append(role)
+                if found_kind == "authority" and not p.position:
+                    p.position = role
+            place = re.search(r"\bfrom\s+([A-Z][\w\-]+)|\b([A-Z][\w\-]+)-based\b", phrase)
+            if place and not p.residence:
+                p.residence = place.group(1) or place.group(2)
+        if re.match(rf"\s+(?:{'|'.join(suffix_words)})\b", after):
+            kinds.add("authority")
+        residence = re.search(r"\bfrom\s+([A-Z][\w\-]+)\s*$", before) or re.search(
+            r"\b([A-Z][\w\-]+)-based\s+\w+\s*$", before
+        )
+        if residence and not p.residence and is_place(residence.group(1)):
+            p.residence = residence.group(1)
+    if "authority" in kinds and "defender" not in kinds:
+        p.kind = "authority"
+    elif "defender" in kinds:
+        p.kind = "defender"
+    elif "authority" in kinds:
+        p.kind = "authority"

@@ -1,0 +1,75 @@
+"""Dates keep their precision; a missing year comes from context, never from today."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract.dates import find_dates
+from ingest.extract.metadata import published_date
+from ingest.extract.text import clean
+
+
+def isos(text: str, published: str | None = None) -> list[str | None]:
+    return [d.iso for d in find_dates(clean(text), published)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("arrested on 27 August 2016.", "2016-08-27"),
+        ("arrested on August 27,2016.", "2016-08-27"),
+        ("arrested on 27.08.2016.", "2016-08-27"),
+        ("arrested on 2016-08-27.", "2016-08-27"),
+        ("arrested on the 3rd of March 2019.", "2019-03-03"),
+        ("arrested in March 2019.", "2019-03"),
+        ("arrested in mid-March 2019.", "2019-03"),
+        ("arrested in 2019.", "2019"),
+    ],
+)
+def test_written_forms(text: str, expected: str) -> None:
+    assert isos(text) == [expected]
+
+
+def test_the_modal_may_is_not_a_month() -> None:
+    assert isos("The authorities may 5 times refuse a permit.") == []
+
+
+def test_a_yearless_date_takes_the_year_of_its_paragraph() -> None:
+    text = "On 9 March 2018 she was detained. On 12 March she was charged."
+    assert isos(text) == ["2018-03-09", "2018-03-12"]
+
+
+def test_a_narrative_crossing_new_year_moves_to_the_next_year() -> None:
+    text = "The verdict came on 20 December 2019 and on 14 January the appeal court heard the case."
+    assert isos(text) == ["2019-12-20", "2020-01-14"]
+
+
+def test_a_yearless_past_date_is_not_after_the_document_date() -> None:
+    assert isos("She was arrested on 10 November.", published="2021-02-01") == ["2020-11-10"]
+    assert isos("She will be tried on 10 March.", published="2021-02-01") == ["2021-03-10"]
+
+
+def test_a_dateline_anchors_the_items_below_it() -> None:
+    text = "Bishkek court rules\n\n22 April 2019\n\nOn 8 April the lawyer was summoned.\n"
+    assert isos(text)[-1] == "2019-04-08"
+
+
+def test_no_year_anywhere_gives_no_date() -> None:
+    assert isos("On 21 May the police detained him.") == [None]
+
+
+def test_relative_days() -> None:
+    text = "On 4 June 2020 he was summoned. The next day he was arrested. Two days later he was charged."
+    assert isos(text) == ["2020-06-04", "2020-06-05", "2020-06-07"]
+
+
+def test_same_day_ignores_dates_that_name_something_else() -> None:
+    text = "On 4 June 2020 he was arrested before the protest of 9 June. On the same day he was fined."
+    assert isos(text)[-1] == "2020-06-04"
+
+
+def test_published_date_is_the_one_dateline_and_none_for_a_page_of_items() -> None:
+    one = clean("Report\n\nTbilisi, 3 May 2021\n\nThe court ruled on 2 May 2021.")
+    assert published_date(one, find_dates(one)) == "2021-05-03"
+    archive = clean("Item one\n\n3 May 2021\n\nText one.\n\nItem two\n\n9 April 2020\n\nText two.")
+    assert published_date(archive, find_dates(archive)) is None
