@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from ingest.export import read_all_facts
-from ingest.ids import graph_iri
+from ingest.ids import fused_graph_iri, graph_iri
 from ingest.pipeline import Failure, Outcome, build, discover, process, violations_line
 from ingest.store import QuadStore
 from ingest.validate import ValidationResult
@@ -40,7 +40,7 @@ def test_bad_inputs_never_stop_a_batch(tmp_path: Path) -> None:
     expected = write_bad_inputs(docs)
     stored = good_inputs(docs)
     store = QuadStore(memory=True)
-    summary = build([docs], store, workers=0)
+    summary = build([docs], store, workers=0, fuse=False)
     assert summary.documents == 2, [str(f) for f in summary.failures]
     failed = {Path(f.path).name: f.problem for f in summary.failures}
     assert failed.keys() == expected.keys()
@@ -54,10 +54,10 @@ def test_a_failing_document_keeps_its_previous_graph_whole(tmp_path: Path) -> No
     docs = tmp_path / "docs"
     good_inputs(docs)
     store = QuadStore(memory=True)
-    assert not build([docs], store, workers=0).failures
+    assert not build([docs], store, workers=0, fuse=False).failures
     before = quads(store)
     (docs / "valdora-2019.txt").write_bytes(b"\x00\x01\x02" * 1000)  # the file is now junk
-    summary = build([docs], store, workers=0)
+    summary = build([docs], store, workers=0, fuse=False)
     assert [Path(f.path).name for f in summary.failures] == ["valdora-2019.txt"]
     assert quads(store) == before
 
@@ -66,10 +66,10 @@ def test_rebuilding_the_same_files_changes_nothing(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     good_inputs(docs)
     store = QuadStore(tmp_path / "store")
-    first = build([docs], store, workers=0)
+    first = build([docs], store, workers=0, fuse=False)
     assert not first.failures
     before = quads(store)
-    second = build([docs], store, workers=0)
+    second = build([docs], store, workers=0, fuse=False)
     assert not second.failures
     assert quads(store) == before
     assert second.triples == first.triples == len(store)
@@ -79,13 +79,13 @@ def test_a_changed_file_replaces_only_its_own_graph(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     good_inputs(docs)
     store = QuadStore(memory=True)
-    build([docs], store, workers=0)
+    build([docs], store, workers=0, fuse=False)
     gold_name = next(p.name for p in docs.glob("*.yaml")).replace(".yaml", ".txt")
     untouched = graph_quads(store, gold_name)
     old = graph_quads(store, "valdora-2019.txt")
     changed = REPORT.replace("2 June 2019", "3 June 2019")
     (docs / "valdora-2019.txt").write_text(changed, encoding="utf-8")
-    assert not build([docs], store, workers=0).failures
+    assert not build([docs], store, workers=0, fuse=False).failures
     new = graph_quads(store, "valdora-2019.txt")
     assert new != old
     assert not any("2 June 2019" in q for q in new)  # no stale triple of the old text survives
@@ -105,7 +105,7 @@ def test_a_file_that_vanishes_mid_run(tmp_path: Path) -> None:
         if path.name == "a.txt":
             (docs / "c.txt").unlink()
 
-    summary = build([docs], QuadStore(memory=True), on_progress, workers=0)
+    summary = build([docs], QuadStore(memory=True), on_progress, workers=0, fuse=False)
     assert seen == ["a.txt", "b.txt", "c.txt"]
     assert summary.documents == 2
     assert [(Path(f.path).name, f.problem) for f in summary.failures] == [
@@ -122,7 +122,7 @@ def test_curated_facts_win_over_extraction_whatever_the_order(tmp_path: Path) ->
     text.write_text(REPORT, encoding="utf-8")
     for order in ([text, docs / gold.name], [docs / gold.name, text]):
         store = QuadStore(memory=True)
-        summary = build(order, store, workers=0)
+        summary = build(order, store, workers=0, fuse=False)
         assert summary.documents == 1
         assert len(summary.notes) == 1
         (facts,) = read_all_facts(store)
@@ -145,7 +145,7 @@ def test_a_worker_crash_costs_only_its_document(tmp_path: Path) -> None:
         shutil.copy(gold, docs / gold.name)
     (docs / "crash.txt").write_text(REPORT, encoding="utf-8")
     store = QuadStore(memory=True)
-    summary = build([docs], store, workers=2, process_fn=crashing_process, initializer=None)
+    summary = build([docs], store, workers=2, process_fn=crashing_process, initializer=None, fuse=False)
     assert summary.documents == len(golds)
     assert [(Path(f.path).name, "crashed" in f.problem) for f in summary.failures] == [("crash.txt", True)]
     assert len(store.named_graphs()) == len(golds)
@@ -243,7 +243,7 @@ def test_evidence_offsets_index_the_stored_text_for_every_format(tmp_path: Path)
     (docs / "report.pdf").write_bytes(make_pdf(report_lines()))
     (docs / "note.txt").write_text("https://watch.example.org/n/1\n" + REPORT, encoding="utf-8")
     store = QuadStore(memory=True)
-    summary = build([docs], store, workers=0)
+    summary = build([docs], store, workers=0, fuse=False)
     assert summary.documents == 3, [str(f) for f in summary.failures]
     rows = store.select(EVIDENCE)
     assert {r["file"] for r in rows} == {"article.html", "report.pdf", "note.txt"}  # each gave evidence
@@ -281,3 +281,15 @@ def test_two_documents_with_one_name_do_not_overwrite_each_other(tmp_path: Path)
         "document file names must be unique (rename one)"
     ]
     assert any("2 June 2019" in q for q in graph_quads(store, "report.txt"))
+
+
+def test_a_build_refreshes_the_fused_view(tmp_path: Path) -> None:
+    store = QuadStore(tmp_path / "store")
+    golds = sorted(GOLD.glob("*.yaml"))
+    summary = build(golds, store, workers=0)
+    assert summary.fused.startswith("fused ")
+    assert str(fused_graph_iri()) in store.named_graphs()
+    fused_before = sorted(str(q) for q in store.quads() if q.graph_name.value == str(fused_graph_iri()))
+    build(golds[:1], store, workers=0)  # rebuilding one document rebuilds the view, identically
+    fused_after = sorted(str(q) for q in store.quads() if q.graph_name.value == str(fused_graph_iri()))
+    assert fused_after == fused_before and fused_before

@@ -31,7 +31,7 @@ def test_serve_builds_an_empty_store_and_keeps_writers_out(tmp_path: Path) -> No
     with running_server(store, "--build-if-empty", "--documents", str(folder)) as base:
         health = httpx.get(f"{base}/health").json()
         assert health["status"] == "ok"
-        assert health["graphs"] == len(documents)
+        assert health["graphs"] == len(documents) + 1  # the document graphs and the fused view
         assert health["quads"] > 0
         # the graph is queryable: one document node per source file
         q = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <https://w3id.org/casegraph/ontology#Document> }"

@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
             progress.update(task, advance=1, description=path.name)
 
         summary = build(paths, store, on_progress, workers=args.workers)
+    if summary.fused:
+        err.print(summary.fused, markup=False)
     for note in summary.notes:
         err.print(f"note: {note}", markup=False)
     rate = summary.documents / summary.seconds if summary.seconds else 0.0
