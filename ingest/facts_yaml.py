@@ -155,6 +155,8 @@ def read_facts(path: Path) -> Facts:
         raise InputError(source, f"cannot read facts file: {exc}") from exc
     except yaml.YAMLError as exc:
         raise InputError(source, f"not valid YAML: {exc}") from exc
+    except ValueError as exc:  # PyYAML builds dates while parsing: 2019-02-30 fails there
+        raise InputError(source, f"not a real date in the file: {exc}") from exc
     return facts_from_data(data, source)
 
 

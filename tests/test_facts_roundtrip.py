@@ -78,6 +78,7 @@ def test_rebuilding_a_document_replaces_its_graph(gold_files: list[Path]) -> Non
         ("document: {file: a.txt}\nevents: [{type: arrest, date: 2016-13}]\n", "is not a date"),
         ("document: {file: a.txt}\npeople: [{name: X, kind: hero}]\n", "people[0].kind"),
         ("document: [unclosed\n", "not valid YAML"),
+        ("document: {file: a.txt, published: 2019-02-30}\n", "not a real date"),
     ],
 )
 def test_bad_facts_files_name_the_file_and_the_field(tmp_path: Path, text: str, problem: str) -> None:
