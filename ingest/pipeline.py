@@ -81,6 +81,7 @@ class Outcome:
     curated: bool = False
     problem: str | None = None
     source: str | None = None  # the file the problem is about (a sidecar, say), if not `path`
+    note: str | None = None  # stored, but with a remark (e.g. extracted events withheld)
 
 
 ProcessFn = Callable[[str], Outcome]
@@ -126,14 +127,48 @@ def facts_for(path: Path) -> Facts:
 
 def graph_for(path: Path) -> Graph:
     """The validated named graph for one file, or InputError naming the problem."""
-    from ingest.rdf import facts_to_graph
-    from ingest.validate import validate_graph
+    return checked_graph(path)[0]
 
-    graph = facts_to_graph(facts_for(path))
+
+def checked_graph(path: Path) -> tuple[Graph, str | None]:
+    """The validated named graph for one file and, when extracted events had to be withheld
+    because they failed the shapes, a note saying which and why; InputError otherwise.
+
+    Curated facts are a researcher's word: any violation rejects the file. Extraction is a
+    machine's reading: one misread event (an appeal ruling whose court it missed, say) must
+    not cost the document all its other facts, so events named by a violation are withheld
+    and the rest is validated again. Anything still failing rejects the document whole.
+    """
+    return checked_facts_graph(facts_for(path), str(path))
+
+
+def checked_facts_graph(facts: Facts, source: str) -> tuple[Graph, str | None]:
+    """`checked_graph` for records already read or extracted from `source`."""
+    from rdflib import URIRef
+
+    from ingest.rdf import event_iris, facts_to_graph
+    from ingest.validate import validate_graph
+    from ingest.vocab import OA
+
+    graph = facts_to_graph(facts)
     result = validate_graph(graph)
+    note = None
+    if not result.conforms and not facts.document.curated:
+        failing = {str(r.get("focus")) for r in result.violations}
+        # A violation on an event's evidence (its annotation, target or selector) is the event's.
+        for focus in list(failing):
+            annotation = URIRef(focus.split("#", 1)[0])
+            failing.update(str(body) for body in graph.objects(annotation, OA.hasBody))
+        kept = [e for e, iri in zip(facts.events, event_iris(facts), strict=True) if str(iri) not in failing]
+        withheld = len(facts.events) - len(kept)
+        if withheld:
+            note = f"{withheld} extracted event(s) withheld, they failed the shapes: {violations_line(result)}"
+            facts.events = kept
+            graph = facts_to_graph(facts)
+            result = validate_graph(graph)
     if not result.conforms:
-        raise InputError(str(path), "does not conform to the shapes: " + violations_line(result))
-    return graph
+        raise InputError(source, "does not conform to the shapes: " + violations_line(result))
+    return graph, note
 
 
 def violations_line(result: ValidationResult, shown: int = 3) -> str:
@@ -151,10 +186,10 @@ def violations_line(result: ValidationResult, shown: int = 3) -> str:
 def process(path: str) -> Outcome:
     """Read, extract, map and validate one file. Never raises: a problem is an Outcome."""
     try:
-        graph = graph_for(Path(path))
+        graph, note = checked_graph(Path(path))
         curated = path.lower().endswith(FACTS_SUFFIXES)
         body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        return Outcome(path, str(graph.identifier), body, len(graph), curated)
+        return Outcome(path, str(graph.identifier), body, len(graph), curated, note=note)
     except InputError as exc:
         return Outcome(path, problem=exc.problem, source=exc.source)
     except RecursionError:
@@ -216,6 +251,8 @@ class _Writer:
             else:
                 self.summary.documents += 1
             self.claimed[outcome.graph] = rank
+            if outcome.note:
+                self.summary.notes.append(f"{outcome.path}: {outcome.note}")
             self.summary.triples += outcome.triples - self.sizes.get(outcome.graph, 0)
             self.sizes[outcome.graph] = outcome.triples
         if self.on_progress:

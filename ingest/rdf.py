@@ -253,13 +253,26 @@ class _Builder:
             self.person(p)
         for o in self.facts.organisations:
             self.organisation(o)
+        for e, iri in zip(self.facts.events, self.event_iris(), strict=True):
+            self.event(e, iri)
+        return self.g
+
+    def event_iris(self) -> list[URIRef]:
+        """One IRI per event record, in order: a hash of what it states, numbered among
+        records that state the same thing."""
         seen: Counter[str] = Counter()
+        iris = []
         for e in self.facts.events:
             people = "|".join(sorted(str(self.subject(n)) for n in e.people))
             signature = "|".join((e.type, people, e.date or "", e.status, e.from_ or "", e.to or ""))
             seen[signature] += 1
-            self.event(e, ids.event_iri(self.file, f"{signature}#{seen[signature]}"))
-        return self.g
+            iris.append(ids.event_iri(self.file, f"{signature}#{seen[signature]}"))
+        return iris
+
+
+def event_iris(facts: Facts) -> list[URIRef]:
+    """The IRIs `facts_to_graph` gives the events of `facts`, in the order of `facts.events`."""
+    return _Builder(facts).event_iris()
 
 
 def facts_to_graph(facts: Facts) -> Graph:

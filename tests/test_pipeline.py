@@ -8,11 +8,17 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+from rdflib import RDF
+
+from ingest.errors import InputError
 from ingest.export import read_all_facts
 from ingest.ids import fused_graph_iri, graph_iri
-from ingest.pipeline import Failure, Outcome, build, discover, process, violations_line
+from ingest.model import DocumentRecord, EventRecord, Evidence, Facts, PersonRecord
+from ingest.pipeline import Failure, Outcome, build, checked_facts_graph, discover, process, violations_line
 from ingest.store import QuadStore
 from ingest.validate import ValidationResult
+from ingest.vocab import CG
 from tests.bad_inputs import REPORT, write_bad_inputs
 from tests.conftest import GOLD
 
@@ -293,3 +299,32 @@ def test_a_build_refreshes_the_fused_view(tmp_path: Path) -> None:
     build(golds[:1], store, workers=0)  # rebuilding one document rebuilds the view, identically
     fused_after = sorted(str(q) for q in store.quads() if q.graph_name.value == str(fused_graph_iri()))
     assert fused_after == fused_before and fused_before
+
+
+def _facts_with_one_impossible_transfer(curated: bool) -> Facts:
+    text = "On 2 March 2020 police arrested Lena Mirova. She was moved from Prison 3 to Prison 3."
+    quote = Evidence(quote=text[:41], start=0, end=41, rule="test")
+    moved = Evidence(quote=text[42:], start=42, end=len(text), rule="test")
+    return Facts(
+        document=DocumentRecord(file="mirova.txt", text=text, curated=curated),
+        people=[PersonRecord(name="Lena Mirova", kind="defender", evidence=[quote])],
+        events=[
+            EventRecord(type="arrest", people=["Lena Mirova"], date="2020-03-02", evidence=[quote]),
+            EventRecord(type="transfer", people=["Lena Mirova"], from_="Prison 3", to="Prison 3", evidence=[moved]),
+        ],
+    )
+
+
+def test_an_extracted_event_that_fails_the_shapes_is_withheld_not_the_document() -> None:
+    graph, note = checked_facts_graph(_facts_with_one_impossible_transfer(curated=False), "mirova.txt")
+    types = {str(o) for o in graph.objects(None, RDF.type)}
+    assert str(CG.Arrest) in types
+    assert str(CG.Transfer) not in types
+    assert note is not None
+    assert note.startswith("1 extracted event(s) withheld") and "starts where it ends" in note
+
+
+def test_a_curated_file_that_fails_the_shapes_is_rejected_whole() -> None:
+    with pytest.raises(InputError) as info:
+        checked_facts_graph(_facts_with_one_impossible_transfer(curated=True), "mirova.yaml")
+    assert str(info.value).startswith("mirova.yaml: does not conform to the shapes: 1 violation(s)")
