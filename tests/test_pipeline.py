@@ -221,10 +221,10 @@ def test_a_hanging_document_is_stopped_and_reported(tmp_path: Path) -> None:
         (docs / f"{name}.yaml").write_text(f"document: {{file: {name}.txt, publishers: [Example Watch]}}\n")
     (docs / "hang.txt").write_text(REPORT, encoding="utf-8")
     store = QuadStore(memory=True)
-    summary = build([docs], store, workers=2, process_fn=hanging_process, timeout=2, initializer=load_shapes)
+    summary = build([docs], store, workers=2, process_fn=hanging_process, timeout=8, initializer=load_shapes)
     assert summary.documents == 2
     assert [Path(f.path).name for f in summary.failures] == ["hang.txt"]
-    assert "stopped after running 2 s" in summary.failures[0].problem
+    assert "stopped after running 8 s" in summary.failures[0].problem
 
 
 EVIDENCE = """
