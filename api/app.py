@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from api.head import with_head
 from api.settings import Settings
 from ingest.store import StoreError
 
@@ -81,5 +82,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for name in ROUTERS:
         module = importlib.import_module(f"api.routers.{name}")
-        app.include_router(module.router)
+        app.include_router(with_head(module.router))
     return app

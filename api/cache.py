@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from ingest.store import QuadStore
@@ -29,3 +30,22 @@ def per_store(store: QuadStore, key: str, compute: Callable[[], T]) -> T:
     value = compute()
     with _lock:
         return entries.setdefault(key, value)  # type: ignore[no-any-return]
+
+
+def per_store_lru(store: QuadStore, name: str, key: Hashable, compute: Callable[[], T], size: int = 256) -> T:
+    """`compute()` once per (store, name, key), keeping the `size` most recently used keys of
+    `name`: for answers that depend on request parameters (an event filter), so the cache
+    stays bounded however many different requests come."""
+    with _lock:
+        entries = _cache.setdefault(store, {})
+        lru: OrderedDict[Hashable, Any] = entries.setdefault(f"lru:{name}", OrderedDict())
+        if key in lru:
+            lru.move_to_end(key)
+            return lru[key]  # type: ignore[no-any-return]
+    value = compute()
+    with _lock:
+        lru[key] = value
+        lru.move_to_end(key)
+        while len(lru) > size:
+            lru.popitem(last=False)
+    return value

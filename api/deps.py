@@ -14,7 +14,7 @@ process writes is undefined, so writers are kept out by the store's lock (see in
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,30 @@ def run_query_file(
     unbound. Rows are plain strings (None for unbound)."""
     terms = {k: as_term(v) for k, v in (bindings or {}).items() if v is not None}
     return store.select(load_query(name), terms)
+
+
+def with_values(query: str, var: str, terms: Sequence[ox.NamedNode]) -> str:
+    """`query` with `VALUES ?var { ... }` on its `#VALUES ?var` line: one query for a batch
+    of resources instead of one per resource. Only IRIs are accepted, and as pyoxigraph terms
+    (validated when made, written out by pyoxigraph in N-Triples syntax), so nothing but an IRI
+    can reach the text; callers pass IRIs the store gave them, never user input."""
+    marker = f"#VALUES ?{var}\n"
+    if marker not in query:
+        raise ValueError(f"the query has no line '#VALUES ?{var}'")
+    if not all(isinstance(t, ox.NamedNode) for t in terms):
+        raise TypeError("VALUES takes pyoxigraph NamedNodes only")
+    return query.replace(marker, f"VALUES ?{var} {{ {' '.join(str(t) for t in terms)} }}\n", 1)
+
+
+def run_query_file_for_each(
+    store: QuadStore, name: str, var: str, iris: Sequence[str], bindings: Mapping[str, Any] | None = None
+) -> list[dict[str, str | None]]:
+    """Run api/queries/NAME once for all of `iris` (as VALUES ?var, see with_values), with
+    `bindings` substituted as in run_query_file."""
+    if not iris:
+        return []
+    terms = {k: as_term(v) for k, v in (bindings or {}).items() if v is not None}
+    return store.select(with_values(load_query(name), var, [ox.NamedNode(i) for i in iris]), terms)
 
 
 def app_stats(state: Any) -> dict[str, Any]:

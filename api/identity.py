@@ -3,8 +3,9 @@
 Resolution publishes reviewed decisions as owl:sameAs links (from data/resolver.tsv). The
 members of one sameAs-connected set are one entity; exactly one of them, the survivor, is
 served, and the others answer 308 to it. The survivor is chosen from the data alone, so every
-server and every run agrees: among the members the graph describes (that have a type), the
-smallest IRI in code-point order; if none is described, the smallest of all.
+server and every run agrees, by the rule that minted the IRI (ingest.ids.canonical_iri): among
+the members the graph describes (that have a type), the fullest form of the name (most
+words, then longest, then smallest); if none is described, the fullest of all.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from api.deps import run_query_file
+from ingest.ids import canonical_iri
 from ingest.store import QuadStore
 
 
 def survivor(members: Iterable[tuple[str, bool]]) -> str | None:
     """The surviving IRI of a set of (iri, described) pairs."""
     pairs = list(members)
-    described = sorted(iri for iri, has_type in pairs if has_type)
+    described = [iri for iri, has_type in pairs if has_type]
     if described:
-        return described[0]
-    every = sorted(iri for iri, _ in pairs)
-    return every[0] if every else None
+        return canonical_iri(described)
+    return canonical_iri(iri for iri, _ in pairs) if pairs else None
 
 
 def resolve(store: QuadStore, iri: str) -> tuple[str | None, bool]:
@@ -65,5 +66,5 @@ def survivor_map(store: QuadStore) -> dict[str, str]:
         # `described` needs one query per set; sets are few (reviewed decisions only).
         chosen, _ = resolve(store, members[0])
         for m in members:
-            out[m] = chosen or min(members)
+            out[m] = chosen or canonical_iri(members)
     return out

@@ -8,11 +8,12 @@ a file replaces its own graph; events and evidence by a hash of what they state.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from rdflib import URIRef
 
 from ingest.names import name_key, slug
-from ingest.resolve import canonical_key
+from ingest.resolve import canonical_key, fullness
 from ingest.vocab import ID
 
 
@@ -42,7 +43,7 @@ def graph_iri(file_name: str) -> URIRef:
 
 def person_iri(name: str) -> URIRef:
     # The transliteration key, unless a reviewed decision (data/resolver.tsv) joined this
-    # name to another: then the key of that group's canonical name.
+    # name to others: then the key of that group's fullest name (ingest.resolve.fullest_key).
     return ID[f"person/{canonical_key('person', name)}"]
 
 
@@ -55,6 +56,15 @@ def organisation_iri(name: str) -> URIRef:
 def key_iri(kind: str, key: str) -> URIRef:
     """The IRI a person or organisation key mints (for owl:sameAs of merged keys)."""
     return ID[f"{kind}/{key}"]
+
+
+def canonical_iri(iris: Iterable[str]) -> str:
+    """The IRI that stands for a set of IRIs declared one entity (owl:sameAs): the one whose
+    key (last path segment) is the fullest form, by the rule that minted it
+    (ingest.resolve.fullest_key), ties broken by the whole IRI. The fusion and the
+    linked-data server both pick survivors with this, so they agree with minting and with each
+    other. ValueError if `iris` is empty."""
+    return min(iris, key=lambda iri: (fullness(iri.rstrip("/").rsplit("/", 1)[-1]), iri))
 
 
 def place_iri(name: str) -> URIRef:

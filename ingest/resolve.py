@@ -5,11 +5,13 @@ Three layers, from automatic to reviewed:
    to one key, so they mint one IRI without anyone deciding anything.
 2. Reviewed decisions in `data/resolver.tsv`: "same" joins names the rules cannot fold
    (short forms, a dropped suffix, a nickname); every name of a "same" group mints one IRI,
-   that of the group's smallest key (so the choice depends on the group alone, not on the
-   order of the file, and it is the member the fusion and the linked-data server pick as the
-   survivor of an owl:sameAs set). The IRIs the other names would have had are published as
-   `owl:sameAs` that IRI, so links minted before the decision still resolve. "not-same" keeps
-   two names apart and silences their proposal.
+   that of the group's fullest form (`fullest_key`: the key with the most words, then the
+   longest, then the smallest), so "Anna Maria Berg" wins over "Anna Berg" and "A. Berg",
+   and the choice depends on the group alone, not on the order of the file. The rule reads
+   keys only, so the fusion and the linked-data server apply it to the members of an
+   owl:sameAs set (`ingest.ids.canonical_iri`) and pick the same survivor. The IRIs the other
+   names would have had are published as `owl:sameAs` that IRI, so links minted before the
+   decision still resolve. "not-same" keeps two names apart and silences their proposal.
 3. Fuzzy candidates (`casegraph propose-merges`) are only listed for review, never applied.
 
 The file is tab-separated with a header: kind, name_a, name_b, decision, reviewer, date, note.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -105,6 +107,17 @@ def read_decisions(path: Path) -> list[Decision]:
     return decisions
 
 
+def fullness(key: str) -> tuple[int, int, str]:
+    """Sort key putting the fullest form of a name first: most words (a key is the folded
+    name, words joined by "-"), then the longest, then the smallest in code-point order."""
+    return (-len([w for w in key.split("-") if w]), -len(key), key)
+
+
+def fullest_key(keys: Iterable[str]) -> str:
+    """The canonical key of a group of keys that name one entity (ValueError if empty)."""
+    return min(keys, key=fullness)
+
+
 def _pair(kind: str, a: str, b: str) -> tuple[str, str]:
     low, high = sorted((a, b))
     return (f"{kind}:{low}", high)
@@ -123,9 +136,14 @@ class Resolver:
             if d.decision == "same":
                 ra, rb = self._find((d.kind, ka)), self._find((d.kind, kb))
                 if ra != rb:
-                    self._parent[max(ra, rb)] = min(ra, rb)  # the smallest key is the root
+                    self._parent[max(ra, rb)] = min(ra, rb)  # any root will do: see _canonical
             else:
                 self._apart.add(_pair(d.kind, ka, kb))
+        # Each group's canonical key, by root: the fullest form, whatever the file's order.
+        groups: dict[tuple[str, str], list[str]] = {}
+        for node in list(self._parent):
+            groups.setdefault(self._find(node), []).append(node[1])
+        self._canonical = {root: fullest_key(keys) for root, keys in groups.items()}
         for d in decisions:
             if d.decision == "not-same" and self.same(d.kind, d.name_a, d.name_b):
                 raise ResolverFileError(
@@ -145,7 +163,7 @@ class Resolver:
         node = (kind, own)
         if node not in self._parent:
             return own
-        return self._find(node)[1]
+        return self._canonical[self._find(node)]
 
     def same(self, kind: str, a: str, b: str) -> bool:
         return self.canonical_key(kind, a) == self.canonical_key(kind, b)
@@ -158,18 +176,20 @@ class Resolver:
 
     def merged_keys(self, kind: str, name: str) -> list[str]:
         """The other keys of `name`'s group (their IRIs are published as owl:sameAs)."""
-        root = self.canonical_key(kind, name)
+        canonical = self.canonical_key(kind, name)
         return sorted(
-            k for (kd, k) in list(self._parent) if kd == kind and k != root and self._find((kd, k))[1] == root
+            k
+            for (kd, k) in list(self._parent)
+            if kd == kind and k != canonical and self._canonical[self._find((kd, k))] == canonical
         )
 
     def same_as_pairs(self, kind: str) -> list[tuple[str, str]]:
         """(merged key, canonical key) for every key a reviewed decision merged."""
         pairs = []
         for kd, k in list(self._parent):
-            root = self._find((kd, k))[1]
-            if kd == kind and k != root:
-                pairs.append((k, root))
+            canonical = self._canonical[self._find((kd, k))]
+            if kd == kind and k != canonical:
+                pairs.append((k, canonical))
         return sorted(pairs)
 
 

@@ -38,10 +38,19 @@ def test_format_parameter_overrides_accept() -> None:
         choose("image/png, video/*", None)
 
 
-def test_survivor_is_the_same_whatever_the_order() -> None:
-    members = [("https://x/id/person/b", True), ("https://x/id/person/a", False), ("https://x/id/person/c", True)]
+def test_survivor_is_the_fullest_described_form_whatever_the_order() -> None:
+    members = [
+        ("https://x/id/person/ann-berg", True),
+        ("https://x/id/person/ann-maria-lisa-berg", False),
+        ("https://x/id/person/ann-maria-berg", True),
+        ("https://x/id/person/ann-bergstrom", True),
+    ]
     for order in itertools.permutations(members):
-        # The smallest IRI among those the graph describes, never an undescribed one.
-        assert survivor(order) == "https://x/id/person/b"
-    assert survivor([("https://x/id/person/z", False), ("https://x/id/person/y", False)]) == "https://x/id/person/y"
+        # The fullest form (most words, then longest) the graph describes, never an undescribed one.
+        assert survivor(order) == "https://x/id/person/ann-maria-berg"
+    undescribed = [("https://x/id/person/lo-ka", False), ("https://x/id/person/lo-kar", False)]
+    assert survivor(undescribed) == "https://x/id/person/lo-kar"
+    assert (
+        survivor([("https://x/id/person/b-c", False), ("https://x/id/person/a-c", False)]) == "https://x/id/person/a-c"
+    )
     assert survivor([]) is None

@@ -3,11 +3,12 @@ minting IRIs and published as owl:sameAs, and fuzzy candidates that are only pro
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
 from casegraph.cli import main
@@ -70,7 +71,7 @@ def test_same_decisions_group_names_under_one_canonical_key(tmp_path: Path) -> N
         )
     )
     names = ("Nurlan Aben", "N. Abenov", "Nurlan Abenov")
-    canonical = min(name_key(n) for n in names)  # independent of the order of the file
+    canonical = name_key("Nurlan Abenov")  # the fullest form: most words, then the longest
     assert {r.canonical_key("person", n) for n in names} == {canonical}
     assert r.canonical_key("person", "Someone Else") == name_key("Someone Else")
     assert r.not_same("person", "Nurlan Abdenov", "Nurlan Abenov")
@@ -166,3 +167,74 @@ def test_propose_merges_lists_candidates_and_changes_nothing(
 
 def test_propose_merges_refuses_a_bad_threshold(tmp_path: Path) -> None:
     assert main(["propose-merges", "--store", str(tmp_path / "none"), "--threshold", "150"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("group", "fullest"),
+    [
+        # more words beat a longer short form; then the longer; the smallest key breaks ties
+        (("Anna Berg", "Anna Maria Berg", "A. Bergstrom"), "Anna Maria Berg"),
+        (("Lena Holm", "Lena Holmqvist"), "Lena Holmqvist"),
+        (("Lena Holm", "Lina Holm"), "Lena Holm"),
+    ],
+)
+def test_the_canonical_key_of_a_group_is_its_fullest_form(tmp_path: Path, group: tuple[str, ...], fullest: str) -> None:
+    rows = [f"person\t{a}\t{b}\tsame\tann\t2024-01-01\t" for a, b in itertools.pairwise(group)]
+    for order in (rows, rows[::-1]):
+        r = Resolver(read_decisions(write(tmp_path, *order)))
+        assert {r.canonical_key("person", n) for n in group} == {name_key(fullest)}
+        assert {b for _, b in r.same_as_pairs("person")} == {name_key(fullest)}
+    org = Resolver(
+        read_decisions(write(tmp_path, "organisation\tHigh Court\tHigh Court of Ruritania\tsame\tann\t2024-01-01\t"))
+    )
+    assert org.canonical_key("organisation", "High Court") == "high-court-of-ruritania"
+
+
+def test_same_as_points_from_the_short_form_to_the_fullest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "CASEGRAPH_RESOLVER", str(write(tmp_path, "person\tAnna Berg\tAnna Maria Berg\tsame\tann\t2024-01-01\t"))
+    )
+    full = ids.key_iri("person", name_key("Anna Maria Berg"))
+    assert ids.person_iri("Anna Berg") == full
+    graph = facts_to_graph(
+        Facts(
+            document=DocumentRecord(file="short.txt", text="Anna Berg was detained."),
+            people=[PersonRecord(name="Anna Berg", kind="defender")],
+        )
+    )
+    assert set(graph.subject_objects(OWL.sameAs)) == {(ids.key_iri("person", name_key("Anna Berg")), full)}
+
+
+def test_canonical_iri_agrees_with_minting() -> None:
+    base = "https://x/id/person/"
+    iris = [base + name_key(n) for n in ("Anna Berg", "Anna Maria Berg", "A. Bergstrom")]
+    assert ids.canonical_iri(iris) == ids.canonical_iri(reversed(iris)) == base + name_key("Anna Maria Berg")
+
+
+def test_fusion_reports_the_fullest_form_whatever_the_direction_of_same_as() -> None:
+    from ingest.fusion import compute_fusion
+    from ingest.model import EventRecord, Evidence
+
+    short, full = ids.person_iri("Anna Berg"), ids.person_iri("Anna Maria Berg")  # no decision file here
+    for a, b in ((short, full), (full, short)):
+        store = QuadStore(memory=True)
+        for doc, name in (("one", "Anna Berg"), ("two", "Anna Maria Berg")):
+            text = f"{name} was arrested on 3 May 2019."
+            facts = Facts(
+                document=DocumentRecord(file=f"{doc}.txt", text=text, curated=True),
+                people=[PersonRecord(name=name, kind="defender")],
+                events=[
+                    EventRecord(
+                        type="arrest", people=[name], date="2019-05-03", evidence=[Evidence(text, 0, len(text))]
+                    )
+                ],
+            )
+            store.replace_graph(facts_to_graph(facts))
+        same = Graph(identifier=URIRef("urn:test:resolver"))
+        same.add((a, OWL.sameAs, b))
+        store.replace_graph(same)
+        fusion, names = compute_fusion(store)
+        (event,) = fusion.events
+        assert event.subjects == [str(full)]
+        assert len(event.claims) == 2
+        assert str(short) not in names

@@ -7,7 +7,7 @@ from typing import Any
 
 from api.cache import per_store
 from api.curated.common import TYPE_OF_CLASS, Ctx, best_label, split
-from api.curated.events import events_by
+from api.curated.events import events_by_each
 from api.identity import survivor_map
 from ingest.vocab import CG
 
@@ -22,10 +22,10 @@ ROLE_NAME = {
 
 def agent_acts(ctx: Ctx, iri: str) -> list[dict[str, Any]]:
     """One entry per (event, role) in which the agent takes part other than as subject, in
-    date order (undated last): one events_by.rq per role, whatever the number of events."""
+    date order (undated last): one events_by.rq for every role and event."""
     acts: list[dict[str, Any]] = []
-    for role, name in ROLE_NAME.items():
-        acts.extend({"role": name, "event": event} for event in events_by(ctx, iri, role))
+    for role, events in events_by_each(ctx, iri, list(ROLE_NAME)).items():
+        acts.extend({"role": ROLE_NAME[role], "event": event} for event in events)
     acts.sort(key=lambda a: (0 if a["event"]["date"] else 1, a["event"]["date"] or "", a["event"]["iri"], a["role"]))
     return acts
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from api.deps import run_query_file
+from api.deps import run_query_file, run_query_file_for_each
 from ingest.store import QuadStore
 from ingest.vocab import CG, EVENT_CLASS, ORGANISATION_CLASS, OUTCOME, PERSON_KIND, STATUS, invert
 
@@ -52,6 +52,13 @@ class Ctx:
     def run(self, name: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, str | None]]:
         self.note(name)
         return run_query_file(self.store, name, bindings)
+
+    def run_for_each(
+        self, name: str, var: str, iris: list[str], bindings: Mapping[str, Any] | None = None
+    ) -> list[dict[str, str | None]]:
+        """Query file `name` once for a batch of IRIs (VALUES ?var: api.deps.with_values)."""
+        self.note(name)
+        return run_query_file_for_each(self.store, name, var, iris, bindings)
 
     def iri_of(self, kind: str, key: str) -> str:
         """The IRI text for an id ("person", "max-x"); not checked (resolve() checks it)."""

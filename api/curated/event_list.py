@@ -6,6 +6,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from api.cache import per_store_lru
 from api.curated.common import Ctx
 from api.curated.events import event_details
 
@@ -28,7 +29,24 @@ def matching_events(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> list[str]:
-    """IRIs of the matching events in date order (undated last)."""
+    """IRIs of the matching events in date order (undated last). The list for a filter is
+    kept per store (the most recent few hundred filters): paging through it, or asking again,
+    runs no query."""
+    ctx.note(_query_for(person, event_class))
+    key = (event_class, person, place, date_from, date_to)
+    return per_store_lru(
+        ctx.store, "matching_events", key, lambda: _matching(ctx, event_class, person, place, date_from, date_to)
+    )
+
+
+def _matching(
+    ctx: Ctx,
+    event_class: str | None,
+    person: str | None,
+    place: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> list[str]:
     bindings: dict[str, ox.NamedNode | ox.Literal] = {
         "place": ox.NamedNode(place) if place else ANY,
         "from": ox.Literal(date_from or NO_LOWER),
@@ -38,15 +56,18 @@ def matching_events(
         bindings["type"] = ox.NamedNode(event_class)
     if person:
         bindings["person"] = ox.NamedNode(person)
-    # Start from the most selective thing given: the person, else the type, else every event.
-    name = "events_of_person.rq" if person else "events_of_type.rq" if event_class else "events.rq"
-    rows = ctx.run(name, bindings)
+    rows = ctx.run(_query_for(person, event_class), bindings)
     seen: dict[str, str | None] = {}
     for r in rows:
         seen.setdefault(r["event"] or "", r["date"])
     return sorted(seen, key=lambda iri: (0 if seen[iri] else 1, seen[iri] or "", iri))
 
 
+def _query_for(person: str | None, event_class: str | None) -> str:
+    # Start from the most selective thing given: the person, else the type, else every event.
+    return "events_of_person.rq" if person else "events_of_type.rq" if event_class else "events.rq"
+
+
 def page_of_events(ctx: Ctx, iris: list[str], offset: int, limit: int) -> list[dict[str, Any]]:
-    """Details for one page only (one event.rq per event on the page)."""
+    """Details for one page only: one event.rq for the whole page."""
     return event_details(ctx, iris[offset : offset + limit])

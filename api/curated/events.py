@@ -11,6 +11,10 @@ from api.curated.common import OUTCOME_NAME, STATUS_NAME, TYPE_OF_CLASS, TYPE_OR
 from ingest.vocab import CG
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+# Property IRIs as plain strings, made once: event_from_rows compares every row against them.
+LEGAL_EVENT, DATE, STATUS, OUTCOME, SOURCE, EVIDENCE = (
+    str(t) for t in (CG.LegalEvent, CG.date, CG.status, CG.outcome, CG.source, CG.evidence)
+)
 
 # Event argument properties -> the argument names of the facts format (FORMAT.md), and whether
 # the value is a resource (shown as a link) or a plain value.
@@ -48,20 +52,32 @@ def event_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
 
 def events_by(ctx: Ctx, anchor: str, via: str) -> list[dict[str, Any]]:
     """Every event linked to `anchor` (or what was merged into it) by property `via`, in
-    timeline order: two index-driven queries' worth of rows instead of one query per event."""
-    rows = ctx.run("events_by.rq", {"anchor": ox.NamedNode(anchor), "via": ox.NamedNode(via)})
-    grouped: dict[str, list[dict[str, str | None]]] = {}
+    timeline order: one query for all of them, not one per event."""
+    return events_by_each(ctx, anchor, [via])[via]
+
+
+def events_by_each(ctx: Ctx, anchor: str, vias: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """events_by for several properties at once (one query): property -> its events."""
+    if len(vias) == 1:
+        rows = ctx.run("events_by.rq", {"anchor": ox.NamedNode(anchor), "via": ox.NamedNode(vias[0])})
+    else:
+        rows = ctx.run_for_each("events_by.rq", "via", vias, {"anchor": ox.NamedNode(anchor)})
+    grouped: dict[tuple[str, str], list[dict[str, str | None]]] = {}
     for r in rows:
-        grouped.setdefault(r["event"] or "", []).append(r)
-    events = (event_from_rows(ctx, iri, group) for iri, group in grouped.items())
-    return sorted((e for e in events if e is not None), key=sort_key)
+        grouped.setdefault((r["via"] or "", r["event"] or ""), []).append(r)
+    out: dict[str, list[dict[str, Any]]] = {via: [] for via in vias}
+    for (via, iri), group in grouped.items():
+        event = event_from_rows(ctx, iri, group)
+        if event is not None:
+            out.setdefault(via, []).append(event)
+    return {via: sorted(events, key=sort_key) for via, events in out.items()}
 
 
 def event_from_rows(ctx: Ctx, iri: str, rows: list[dict[str, str | None]]) -> dict[str, Any] | None:
     """The curated event from the rows of event.rq (or events_by.rq) about it; None if they
     do not describe a legal event."""
     types = {r["o"] or "" for r in rows if r["p"] == RDF_TYPE}
-    if str(CG.LegalEvent) not in types:
+    if LEGAL_EVENT not in types:
         return None
     event: dict[str, Any] = {
         **ctx.ref(iri),
@@ -79,13 +95,13 @@ def event_from_rows(ctx: Ctx, iri: str, rows: list[dict[str, str | None]]) -> di
     quotes: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
         p, o, g = r["p"] or "", r["o"] or "", r["g"] or ""
-        if p == str(CG.date):
+        if p == DATE:
             event.update(date_info(o))
-        elif p == str(CG.status):
+        elif p == STATUS:
             event["status"] = STATUS_NAME.get(o, o)
-        elif p == str(CG.outcome):
+        elif p == OUTCOME:
             args["outcome"] = [OUTCOME_NAME.get(o, o)]
-        elif p == str(CG.source):
+        elif p == SOURCE:
             src = sources.setdefault(o, {"document": ctx.ref(o, r["label"]), "graph": g, "quotes": []})
             src["graph"] = g
         elif p in ARGUMENTS:
@@ -93,7 +109,7 @@ def event_from_rows(ctx: Ctx, iri: str, rows: list[dict[str, str | None]]) -> di
             value: Any = ctx.ref(o, r["label"]) if is_resource and r["oiri"] == "true" else o
             if value not in args.setdefault(name, []):
                 args[name].append(value)
-        elif p == str(CG.evidence) and r["source"]:
+        elif p == EVIDENCE and r["source"]:
             source = r["source"]
             src = sources.setdefault(source, {"document": ctx.ref(source, r["sourceFile"]), "graph": g, "quotes": []})
             q = quotes.setdefault((source, o), {"annotation": o, "quote": None, "start": None, "end": None})
@@ -127,7 +143,13 @@ def event_from_rows(ctx: Ctx, iri: str, rows: list[dict[str, str | None]]) -> di
 
 
 def event_details(ctx: Ctx, iris: list[str]) -> list[dict[str, Any]]:
-    return sorted((event_detail(ctx, iri) for iri in iris), key=sort_key)
+    """The curated events `iris` (those that are legal events), in timeline order: one
+    event.rq for the whole batch, not one per event."""
+    grouped: dict[str, list[dict[str, str | None]]] = {iri: [] for iri in iris}
+    for r in ctx.run_for_each("event.rq", "event", iris):
+        grouped.setdefault(r["event"] or "", []).append(r)
+    events = (event_from_rows(ctx, iri, rows) for iri, rows in grouped.items())
+    return sorted((e for e in events if e is not None), key=sort_key)
 
 
 def summary_label(event: dict[str, Any]) -> str:

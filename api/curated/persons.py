@@ -107,11 +107,18 @@ def person_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
     }
 
 
-def person_timeline(ctx: Ctx, iri: str) -> list[dict[str, Any]]:
+def person_label(ctx: Ctx, iri: str) -> str:
+    """The name to show for a person (the one person_detail shows), from their labels only."""
+    labels = sorted({r["label"] or "" for r in ctx.run("person_labels.rq", {"person": ox.NamedNode(iri)})} - {""})
+    return best_label(labels) or ctx.ref(iri)["label"]
+
+
+def person_timeline(ctx: Ctx, iri: str, conflicts: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every event the person is subject of, in date order, each with its sources and quotes
-    and the disagreements between sources it is part of (`conflicts`, see person_conflicts)."""
+    and the disagreements between sources it is part of (`conflicts`, see person_conflicts;
+    pass them when you have them already)."""
     events = events_by(ctx, iri, str(CG.subject))
-    attach_conflicts(events, person_conflicts(ctx, iri))
+    attach_conflicts(events, person_conflicts(ctx, iri) if conflicts is None else conflicts)
     return events
 
 

@@ -29,16 +29,24 @@ def _server(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def stream_quads(store: QuadStore, fmt: ox.RdfFormat) -> Iterator[bytes]:
-    """The store graph by graph (default graph first), in chunks of at most CHUNK quads. In TriG a
-    graph split over chunks appears as several blocks with the same name, which TriG allows."""
-    prefixes = {k: str(v) for k, v in GRAPH_PREFIXES.items()} if fmt == ox.RdfFormat.TRIG else None
-    graphs: list[Any] = [ox.DefaultGraph()] + [ox.NamedNode(g) for g in store.named_graphs()]
+def stream_quads(store: QuadStore, fmt: ox.RdfFormat, graphs: list[str] | None = None) -> Iterator[bytes]:
+    """The store graph by graph (default graph first), or only `graphs`, in chunks of at most
+    CHUNK quads. In TriG a graph split over chunks appears as several blocks with the same name,
+    which TriG allows. In a triple syntax (Turtle, N-Triples) the graph names are left out;
+    chunks after the first write full IRIs, so their concatenation stays one valid document."""
+    with_prefixes = fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE)
+    prefixes = {k: str(v) for k, v in GRAPH_PREFIXES.items()} if with_prefixes else None
+    names: list[Any] = (
+        [ox.DefaultGraph()] + [ox.NamedNode(g) for g in store.named_graphs()]
+        if graphs is None
+        else [ox.NamedNode(g) for g in graphs]
+    )
+    as_triples = not fmt.supports_datasets
     first = True
-    for graph in graphs:
-        batch: list[ox.Quad] = []
+    for graph in names:
+        batch: list[Any] = []
         for quad in store.store.quads_for_pattern(None, None, None, graph):
-            batch.append(quad)
+            batch.append(quad.triple if as_triples else quad)
             if len(batch) >= CHUNK:
                 yield ox.serialize(batch, format=fmt, prefixes=prefixes if first else None) or b""
                 first, batch = False, []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from api.curated.common import Ctx, NotFound
 from api.curated.event_list import matching_events, page_of_events, upper_bound
@@ -44,7 +44,21 @@ def events(
         str | None, Query(alias="to", pattern=ISO_DATE, description="YYYY, YYYY-MM or YYYY-MM-DD")
     ] = None,
     place: Annotated[str | None, Query(max_length=200, description="a place's id or name")] = None,
+) -> JSONResponse:
+    # Plain JSON already: a JSONResponse skips FastAPI's encoder, a walk over every value.
+    return JSONResponse(events_data(ctx, page, type, person, date_from, date_to, place))
+
+
+def events_data(
+    ctx: Ctx,
+    page: Page,
+    type: str | None = None,
+    person: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    place: str | None = None,
 ) -> dict[str, Any]:
+    """The answer of /api/events (the events page renders it too)."""
     if type is not None and type not in EVENT_CLASS:
         raise HTTPException(422, f"type {type!r} is not one of: {', '.join(EVENT_CLASS)}")
     if date_from and date_to and date_from > upper_bound(date_to):

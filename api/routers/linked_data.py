@@ -2,21 +2,26 @@
 Turtle, N-Triples, RDF/XML, JSON-LD (with the context published at /context.jsonld), TriG and
 N-Quads (which keep each statement's source graph) and the curated JSON, by content
 negotiation (`Vary: Accept`, `?format=` overrides). IRIs that resolution merged answer 308 to
-the surviving IRI; IRIs the graph does not know answer 404."""
+the surviving IRI; IRIs the graph does not know answer 404. A named graph's IRI
+(/id/graph/<doc>) answers its description (document, size, downloads) in HTML and JSON, and
+the graph's own statements in the RDF syntaxes."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from api.curated.common import Ctx, NotFound
+from api.curated.graphs import graph_detail, is_graph
 from api.curated.resource import resource_page
 from api.deps import get_settings, get_store
-from api.describe import describe, jsonld_context, serialise
+from api.describe import OX_FORMATS, describe_quads, jsonld_context, serialise_quads
 from api.identity import resolve
-from api.negotiation import HTML, JSON, NotAcceptable, choose
+from api.negotiation import HTML, JSON, Choice, NotAcceptable, choose
+from api.routers.dumps import stream_quads
 from api.settings import Settings
 from api.templating import render
 from ingest.store import QuadStore
@@ -67,6 +72,8 @@ def resource(
         return JSONResponse({"error": str(exc)}, status_code=status, headers=VARY)
     ctx = Ctx(store, settings.base_iri)
     iri = ctx.id_base + path
+    if path.startswith("graph/") and is_graph(ctx, iri):
+        return _graph(request, ctx, iri, choice)
     target, known = resolve(store, iri)
     if not known or target is None:
         return _error(request, 404, f"{iri} is not in this graph", choice.media_type)
@@ -76,8 +83,7 @@ def resource(
             location += "?" + request.url.query
         return RedirectResponse(location, status_code=308, headers=VARY)
     if choice.is_rdf:
-        ds = describe(store, iri)
-        body = serialise(ds, choice.media_type, choice.serializer or "", str(request.url_for("context")))
+        body = serialise_quads(describe_quads(store, iri), choice.media_type, str(request.url_for("context")))
         return Response(body, media_type=choice.content_type, headers=VARY)
     try:
         template, data = resource_page(ctx, iri)
@@ -93,6 +99,28 @@ def resource(
     return response
 
 
+def _graph(request: Request, ctx: Ctx, iri: str, choice: Choice) -> Response:
+    """A named graph: its statements in an RDF syntax (streamed where the syntax allows it),
+    else its description (document, size, where to download it) as JSON or HTML."""
+    if choice.is_rdf:
+        fmt = OX_FORMATS.get(choice.media_type)
+        if fmt is not None and fmt != ox.RdfFormat.RDF_XML:
+            body = stream_quads(ctx.store, fmt, [iri])
+            return StreamingResponse(body, media_type=choice.content_type, headers=VARY)
+        # RDF/XML and JSON-LD are single documents: written whole (a document graph is small).
+        whole = fmt or ox.RdfFormat.JSON_LD
+        triples = [q.triple for q in ctx.store.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+        return Response(ox.serialize(triples, format=whole) or b"", media_type=choice.content_type, headers=VARY)
+    data = {**graph_detail(ctx, iri), "queries": ctx.queries}
+    if choice.media_type == JSON:
+        return JSONResponse(data, headers=VARY)
+    alternates = _alternates(request)
+    response = render(request, "graph.html", data, json_twin=alternates["json"], title=data["label"])
+    response.headers.update(VARY)
+    response.headers["Link"] = ", ".join(f'<{url}>; rel="alternate"; type="{t}"' for t, url in alternates["links"])
+    return response
+
+
 def _alternates(request: Request) -> dict[str, Any]:
     base = str(request.url.remove_query_params("format"))
     sep = "&" if "?" in base else "?"
@@ -102,5 +130,6 @@ def _alternates(request: Request) -> dict[str, Any]:
         ("application/ld+json", f"{base}{sep}format=jsonld"),
         ("application/n-triples", f"{base}{sep}format=nt"),
         ("application/trig", f"{base}{sep}format=trig"),
+        ("application/n-quads", f"{base}{sep}format=nq"),
     ]
     return {"json": links[0][1], "links": links}

@@ -19,8 +19,7 @@ from api.curated.persons import list_persons
 from api.examples import by_id, examples
 from api.paging import Page, page_params
 from api.routers._common import CtxDep
-from api.routers.events import ISO_DATE
-from api.routers.events import events as events_json
+from api.routers.events import ISO_DATE, events_data
 from api.templating import render
 
 router = APIRouter()
@@ -164,7 +163,7 @@ def events_page(
     place: str | None = None,
 ) -> HTMLResponse:
     # The JSON route validates the filters and resolves names; the page shows its answer.
-    data = events_json(ctx, page, type=type, person=person, date_from=date_from, date_to=date_to, place=place)
+    data = events_data(ctx, page, type=type, person=person, date_from=date_from, date_to=date_to, place=place)
     items = [
         {
             **e,

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from api.curated.common import NotFound
-from api.curated.persons import list_persons, person_acts, person_conflicts, person_detail, person_timeline
+from api.curated.persons import (
+    list_persons,
+    person_acts,
+    person_conflicts,
+    person_detail,
+    person_label,
+    person_timeline,
+)
 from api.paging import Page, page_params
 from api.routers._common import CtxDep, Moved, entity_iri
 
@@ -47,11 +54,15 @@ def timeline(person_id: str, request: Request, ctx: CtxDep) -> Any:
         iri = entity_iri(ctx, "person", person_id, request, "person")
     except Moved as exc:
         return RedirectResponse(exc.location, status_code=308)
-    events = person_timeline(ctx, iri)
-    return {
-        "person": ctx.ref(iri, person_detail(ctx, iri)["label"]),
-        "total": len(events),
-        "events": events,
-        "conflicts": person_conflicts(ctx, iri),
-        "queries": ctx.queries,
-    }
+    conflicts = person_conflicts(ctx, iri)
+    events = person_timeline(ctx, iri, conflicts)
+    # Plain JSON already: a JSONResponse skips FastAPI's encoder, a walk over every value.
+    return JSONResponse(
+        {
+            "person": ctx.ref(iri, person_label(ctx, iri)),
+            "total": len(events),
+            "events": events,
+            "conflicts": conflicts,
+            "queries": ctx.queries,
+        }
+    )

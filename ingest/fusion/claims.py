@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ingest.fusion.rules import Rules
 from ingest.fusion.values import Statement, Value
+from ingest.ids import canonical_iri
 from ingest.queries import load
 from ingest.store import QuadStore
 from ingest.vocab import CG, EVENT_CLASS, STATUS, invert
@@ -59,21 +60,29 @@ class EntityView:
 
 
 class SameAs:
-    """owl:sameAs groups (union-find); the representative is the smallest IRI of a group."""
+    """owl:sameAs groups (union-find); the representative of a group is the IRI of its
+    fullest form (ingest.ids.canonical_iri), the one minting gave every name of a reviewed
+    group and the one the linked-data server serves."""
 
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
-        self.parent: dict[str, str] = {}
+        parent: dict[str, str] = {}
+
+        def root(iri: str) -> str:
+            while iri in parent:
+                iri = parent[iri]
+            return iri
+
         for a, b in pairs:
-            ra, rb = self.find(a), self.find(b)
+            ra, rb = root(a), root(b)
             if ra != rb:
-                keep, drop = sorted((ra, rb))
-                self.parent[drop] = keep
+                parent[max(ra, rb)] = min(ra, rb)
+        groups: dict[str, list[str]] = {}
+        for iri in {x for pair in pairs for x in pair}:
+            groups.setdefault(root(iri), []).append(iri)
+        self.representative = {iri: canonical_iri(members) for members in groups.values() for iri in members}
 
     def find(self, iri: str) -> str:
-        root = iri
-        while root in self.parent:
-            root = self.parent[root]
-        return root
+        return self.representative.get(iri, iri)
 
 
 def _local(iri: str) -> str:

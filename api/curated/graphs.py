@@ -1,0 +1,42 @@
+"""A named graph as a resource (/id/graph/<doc>): the document it holds, its size and where
+its statements can be had (the same IRI in TriG, N-Quads, Turtle or N-Triples)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from api.cache import per_store
+from api.curated.common import Ctx, NotFound
+from ingest.ids import fused_graph_iri
+
+# ?format= name -> what the link says, for the graph's own statements.
+DUMP_FORMATS = {"trig": "TriG", "nq": "N-Quads", "ttl": "Turtle", "nt": "N-Triples"}
+
+
+def is_graph(ctx: Ctx, iri: str) -> bool:
+    """Whether the store holds a named graph `iri` (kept per store: the store is read-only)."""
+    names = per_store(ctx.store, "graph_names", lambda: frozenset(ctx.store.named_graphs()))
+    return iri in names
+
+
+def graph_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
+    rows = ctx.run("graph.rq", {"g": ox.NamedNode(iri)})
+    if not rows:
+        raise NotFound(f"no graph {iri}")
+    r = rows[0]
+    href = ctx.href(iri) or iri
+    is_fused = iri == str(fused_graph_iri())
+    label = "the fused view" if is_fused else f"graph of {r['file']}" if r["file"] else None
+    return {
+        **ctx.ref(iri, label),
+        "kind": "fused view" if is_fused else "document graph" if r["doc"] else "graph",
+        "triples": int(r["triples"] or 0),
+        "document": ctx.ref(r["doc"], r["title"] or r["file"]) if r["doc"] else None,
+        "file": r["file"],
+        "dumps": [
+            {"format": name, "media": title, "href": f"{href}?format={name}"} for name, title in DUMP_FORMATS.items()
+        ],
+        "whole_graph_dumps": ["/dumps/casegraph.trig", "/dumps/casegraph.nq"],
+    }
