@@ -61,8 +61,12 @@ def extract_facts(document: SourceDocument) -> Facts:
 
 def _drop_people_inside_organisations(people: list[Person], orgs: list[Organisation]) -> list[Person]:
     spans = Spans([(m.start, m.end) for o in orgs for m in o.mentions])
+    # A name found as an organisation's ("the weekly X") is that organisation wherever it recurs.
+    org_names = {n for o in orgs for n in o.names()}
     kept = []
     for p in people:
+        if p.name in org_names:
+            continue
         inside = [m for m in p.mentions if spans.covers(m.start, m.end)]
         if inside and len(inside) == len(p.mentions):
             continue

@@ -3,7 +3,8 @@ missing argument never costs the whole document (a document is stored all-or-not
 
 - A transfer without a destination is not a transfer (the shape requires `to`): dropped.
 - A sentence that states no penalty (the shape requires one) is dropped unless planned.
-- An appeal decision without an outcome is dropped.
+- An appeal decision without an outcome is dropped; one without a court takes the court the
+  appeal was lodged with, else it is dropped (the shape requires both).
 - Order within one person's story (no conviction before every charge, no sentence before every
   conviction, no release before every arrest or detention): when violated, the later-stage
   event's date is the one the extractor most likely misread (a year taken from the wrong
@@ -32,13 +33,22 @@ def _shares_provision(a: EventRecord, b: EventRecord) -> bool:
     return bool(set(a.provisions) & set(b.provisions))
 
 
+def _court_appealed_to(e: EventRecord, events: list[EventRecord]) -> str | None:
+    lodged = [x for x in events if x.type == "appeal-filed" and x.authority and set(x.people) & set(e.people)]
+    return lodged[-1].authority if lodged else None
+
+
 def make_consistent(events: list[EventRecord]) -> list[EventRecord]:
+    for e in events:
+        if e.type == "appeal-decision" and e.status == "occurred" and not e.authority:
+            e.authority = _court_appealed_to(e, events)
     kept = [
         e
         for e in events
         if e.people
         and not (e.type == "transfer" and not e.to)
         and not (e.type == "appeal-decision" and not e.outcome)
+        and not (e.type == "appeal-decision" and e.status == "occurred" and not e.authority)
         and not (e.type == "sentence" and e.status == "occurred" and not e.penalty)
     ]
     for later, earlier in _ORDER:

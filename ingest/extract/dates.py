@@ -3,6 +3,9 @@
 A date without a year takes it from the nearest explicit year earlier in its paragraph, else
 from the section's dateline, the document's own date, or the latest full date in the document
 (the "appeals before ..." date of an urgent action); a past date never lands after that anchor.
+With no dateline and no document date, a date told after a full date continues the narrative
+from it (the next year when its month and day come earlier).
+Failing all of those, the nearest year stated alone ("held for much of 2023") gives it.
 "The next day" / "the same day" resolve against the previous date. No day is ever invented.
 """
 
@@ -58,6 +61,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # A date after these words names something other than the act told next to it: "a letter
 # dated ...", "as of ...", "the May 21 protests", "planned for 21 May", "the rally of May 21".
 ATTRIBUTIVE_PREFIX = re.compile(r"(?:dated|as\s+of|since|until|till|before|after|from|of|for|(?<!on\s)the)\s*$", re.I)
+# "On 2 September 2020 the court ...": a date told as a step of the narrative (not a header's
+# date, nor the deadline of an urgent action).
+_NARRATIVE = re.compile(r"\b[Oo]n\s*$")
 _FUTURE = re.compile(r"\b(?:will|would|shall|to\s+be|is\s+due|are\s+due|scheduled\s+(?:for|to))\b", re.I)
 
 
@@ -134,6 +140,9 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
         if y and mo and _valid(y, mo, d):
             explicit.append((start, dt.date(y, mo, d or 1), bool(d) and is_dateline(ct, start, end)))
     latest = max((d for _, d, _ in explicit), default=None)
+    # Years stated on their own ("in 2023", "of 2023"): the last resort of a year-less date in
+    # a report that gives no full date and no date of its own.
+    years = [(start, int(m.group("y"))) for start, _, kind, m in raw if kind == "year"]
     doc_anchor = None
     if published and len(published) == 10:
         doc_anchor = dt.date.fromisoformat(published)
@@ -161,6 +170,8 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
         explicit_year = y is not None
         if y is None and mo is not None:
             y = _infer_year(ct, start, mo, d or 1, explicit, doc_anchor, latest)
+            if y is None and years:
+                y = _nearest_year(start, years)
         iso: str | None = None
         if y is not None and mo is not None and _valid(y, mo, d):
             if d and kind != "part-month":
@@ -173,6 +184,12 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
             iso = f"{y:04d}"
         mentions.append(DateMention(start, end, kind, iso, explicit_year, text))
     return mentions
+
+
+def _nearest_year(pos: int, years: list[tuple[int, int]]) -> int:
+    """The year stated nearest before `pos`, else the first one stated after it."""
+    before = [y for p, y in years if p < pos]
+    return before[-1] if before else years[0][1]
 
 
 def _infer_year(
@@ -193,7 +210,15 @@ def _infer_year(
             return context.year + 1
         return context.year
     datelines = [d for p, d, line in explicit if line and p < pos]
-    anchor = datelines[-1] if datelines else doc_anchor or latest
+    anchor = datelines[-1] if datelines else doc_anchor
+    if anchor is None:
+        # No date of the report's own: a narrative told in order ("On 2 September 2020 ...
+        # On 16 September ... On 25 February") continues from the full date told before it.
+        told = [d for p, d, line in explicit if p < pos and not line and _NARRATIVE.search(ct.text[max(0, p - 12) : p])]
+        if told:
+            context = told[-1]
+            return context.year + 1 if (month, day) < (context.month, context.day) else context.year
+        anchor = latest
     if anchor is None:
         return None
     year = anchor.year

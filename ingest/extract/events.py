@@ -28,6 +28,7 @@ from ingest.extract.organisations import Organisation
 from ingest.extract.people import Person
 from ingest.extract.provisions import ProvisionMention
 from ingest.extract.resources import compile_pattern, event_rules, is_place, vocabulary
+from ingest.extract.spans import Spans
 from ingest.extract.text import CleanText, Sentence
 from ingest.model import EventRecord, Evidence
 
@@ -84,6 +85,36 @@ _PLACE_TYPES = frozenset(
     ]
 )
 _UNDATED_DATE_PREFIX = ATTRIBUTIVE_PREFIX
+_ENDS_KINDS = ("detention-facility", "state-body")
+# The agent of an act: "by (officers of) the X" after the verb, "X (officers) arrested" before it.
+_AGENT_AFTER = re.compile(
+    r"\bby\s+(?:(?:the\s+)?(?:officers|agents|officials|members|employees|investigators|police\s+officers)"
+    r"\s+(?:of|from)\s+)?(?:the\s+)?"
+)
+_AGENT_BEFORE = re.compile(
+    r"(?:’s?|'s?)?(?:\s+\([^()]{1,20}\))?\s+(?:(?:security\s+|police\s+|plain-?clothes\s+)?(?:officers|agents|officials|forces|personnel|"
+    r"investigators|police)\s+)?(?:(?:also|then|later|reportedly|allegedly)\s+)?$"
+)
+_COUNSEL = re.compile(r"\b(?:lawyer|attorney|counsel|advocate)s?\s+(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$", re.I)
+# Where the object of an active verb ends: a relative clause, a preposition, the clause's end.
+_OBJECT_END = re.compile(
+    r",\s+(?:who|which|a|an|the|after|as)\b|\s(?:who|to|for|in|on|at|after|because|from|over)\s|[;.:]"
+)
+_COURT_ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:same\s+)?(?:court|tribunal)\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\b", re.I)
+_SCHEDULED = re.compile(r"\b(?:scheduled|set|planned|due|fixed|adjourned|postponed)\s+(?:for|to|until|on)\s*$", re.I)
+# A release told right after an acquittal ("He was released in the courtroom") is of that day,
+# unless the wording moves it ("later", "after", "weeks").
+_LATER = re.compile(r"\b(?:later|subsequently|eventually|after|weeks?|months?|years?|since)\b", re.I)
+# A name after these words is someone beside the act, not its subject: the agent of a passive
+# ("criticised by X") or a relation of the subject ("his lawyer, X", "her mother X").
+_AGENT_BY = re.compile(r"\bby\s+(?:(?:his|her|their|the)\s+)?(?:[a-z\-]+\s+){0,2}?(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$")
+# A relation named after the act ("... was criticised by his lawyer, X"); before it, the relation
+# may well be the one acted on ("his brother, X, was summoned").
+_RELATION = re.compile(
+    r"\b(?i:his|her|their)\s+(?:[a-z\-]+\s+)?(?:lawyers?|attorneys?|counsel|wife|husband|mother|father|sons?|"
+    r"daughters?|brothers?|sisters?|relatives?|colleagues?|partner|spouse)\s*,?\s+(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$"
+)
 
 
 @dataclass
@@ -95,6 +126,7 @@ class Rule:
     status: str | None = None
     penalty: str | bool | None = None
     weak: bool = False
+    object_after: bool = False
 
 
 @dataclass
@@ -119,7 +151,7 @@ class Draft:
 
 
 @lru_cache(maxsize=1)
-def _rules() -> tuple[list[Rule], dict[str, re.Pattern[str]]]:
+def _rules() -> tuple[list[Rule], dict[str, re.Pattern[str]], list[tuple[str, re.Pattern[str]]]]:
     data = event_rules()
     aux = data["aux"]
     rules = []
@@ -134,13 +166,15 @@ def _rules() -> tuple[list[Rule], dict[str, re.Pattern[str]]]:
                 status=r.get("status"),
                 penalty=r.get("penalty"),
                 weak=bool(r.get("weak")),
+                object_after=r.get("object") == "after",
             )
         )
+    anchors = [(a["type"], compile_pattern(a["pattern"], "events.yaml anchors")) for a in data.get("anchors", [])]
     extra = {
         key: compile_pattern(data[key], f"events.yaml {key}")
         for key in ("planned_cues", "not_planned", "blockers", "incident", "penalty_addenda", "penalty_stop")
     }
-    return rules, extra
+    return rules, extra, anchors
 
 
 @lru_cache(maxsize=1)
@@ -154,6 +188,16 @@ def _anaphors() -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]]
 
     generic = [compile_pattern(p, "vocabulary.yaml generic_subjects") for p in v.get("generic_subjects", [])]
     return alt(v["plural_anaphors"]), alt(v["singular_anaphors"]), generic
+
+
+@lru_cache(maxsize=1)
+def _reporting() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ "X said" after a name, "said X" (", said Dr X") before it."""
+    verbs = "|".join(sorted((re.escape(str(v)) for v in vocabulary().get("reporting_verbs", [])), key=len))
+    return (
+        re.compile(rf"(?:’s|'s)?\s+(?:(?:also|later|then|has|had)\s+)?(?:{verbs})\b"),
+        re.compile(rf"\b(?:{verbs})\s+(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$"),
+    )
 
 
 class EventExtractor:
@@ -170,9 +214,15 @@ class EventExtractor:
         self.people = people
         self.orgs = organisations
         self.provisions = provisions
-        self.person_mentions = sorted(((m.start, m.end, p) for p in people for m in p.mentions), key=lambda x: x[0])
         self.org_mentions = sorted(((m.start, m.end, o) for o in organisations for m in o.mentions), key=lambda x: x[0])
-        self.rules, self.extra = _rules()
+        # A name inside an organisation's name ("the Tribunal of <Region>") is nobody acted on.
+        inside = Spans([(s, e) for s, e, _ in self.org_mentions])
+        self.person_mentions = sorted(
+            ((m.start, m.end, p) for p in people for m in p.mentions if not inside.covers(m.start, m.end)),
+            key=lambda x: x[0],
+        )
+        self.rules, self.extra, self.anchors = _rules()
+        self._reporting, self._reported_by = _reporting()
         self.plural, self.singular, self.generic = _anaphors()
         self.last_plural: list[Person] = []  # the last two or more people named together
         self.person_starts = [s for s, _, _ in self.person_mentions]
@@ -188,8 +238,8 @@ class EventExtractor:
                 if any(m.start() < t.end and t.start < m.end() for t in found):
                     continue
                 before = self.text[max(sentence.start, m.start() - 90) : m.start()]
-                if self.extra["blockers"].search(before):
-                    continue
+                if self.extra["blockers"].search(before) or _NEGATED.search(m.group(0)):
+                    continue  # "was not released": the negation may sit inside the trigger
                 planned = self.extra["planned_cues"].search(before) and not self.extra["not_planned"].search(before)
                 status = rule.status or ("planned" if planned else "occurred")
                 found.append(Trigger(m.start(), m.end(), rule, s_index, status))
@@ -206,6 +256,8 @@ class EventExtractor:
             if d.iso
             and (
                 not _UNDATED_DATE_PREFIX.search(self.text[max(sentence.start, d.start - 14) : d.start])
+                # "the hearing is scheduled for 20 September": the date of the act announced
+                or _SCHEDULED.search(self.text[max(sentence.start, d.start - 24) : d.start])
                 # "in detention since 13 June 2016, when police arrested him"
                 or re.match(r",?\s+when\b", self.text[d.end : d.end + 8])
             )
@@ -216,7 +268,7 @@ class EventExtractor:
             # told just before it, not to the next one.
             lead = self.text[max(sentence.start, d.start - 4) : d.start]
             if re.search(r"\bon\s*$", lead, re.I) and d.start - sentence.start > 25:
-                before = [t for t in triggers if t.end <= d.start and d.start - t.end <= 80]
+                before = [t for t in triggers if t.end <= d.start and d.start - t.end <= 80 and not t.has_own_date]
                 if before:
                     owner = before[-1]
             if not owner.has_own_date:
@@ -245,7 +297,7 @@ class EventExtractor:
                     a, b = sorted((t, triggers[j]), key=lambda x: x.start)
                     between = self.text[a.end : b.start]
                     if (
-                        re.search(r"(?:^|,)?\s*\band\s*$", between)
+                        re.search(r"(?:^|,)?\s*\band(?:\s+(?:he|she|they|then|later|also))?\s*$", between)
                         and ";" not in between
                         and ("," not in between or between.rstrip().endswith("and"))
                     ):
@@ -253,6 +305,35 @@ class EventExtractor:
                         break
             if t.date is None and opening is not None:
                 t.date = opening.iso
+
+    def _acted_on(
+        self, sentence: Sentence, triggers: list[Trigger] | None = None, after: int | None = None
+    ) -> list[Person]:
+        """People named in the sentence who may be the subject of its acts: not officials, not
+        the agent of a passive nor a relation named beside the subject ("her lawyer, X"), not
+        the counsel who lodges an appeal for a client ("the lawyer X filed an appeal")."""
+        appeal = any(t.rule.type.startswith("appeal") for t in triggers or [])
+        return list(
+            dict.fromkeys(
+                p
+                for pos, p in self._people_in(sentence.start, sentence.end)
+                if p.kind != "authority"
+                and not _AGENT_BY.search(self.text[max(sentence.start, pos - 50) : pos])
+                and not (
+                    (after is None or pos >= after) and _RELATION.search(self.text[max(sentence.start, pos - 50) : pos])
+                )
+                and not self._speaks(pos, sentence)
+                and not (appeal and _COUNSEL.search(self.text[max(sentence.start, pos - 40) : pos]))
+            )
+        )
+
+    def _speaks(self, pos: int, sentence: Sentence) -> bool:
+        """ "X said he was beaten", "lawyer X told reporters": the speaker, not the subject."""
+        end = next(e for s, e, _ in self.person_mentions if s == pos)
+        if self._reporting.match(self.text, end, sentence.end):
+            return True
+        before = self.text[max(sentence.start, pos - 40) : pos]
+        return bool(self._reported_by.search(before))
 
     def _people_in(self, start: int, end: int) -> list[tuple[int, Person]]:
         lo = bisect_left(self.person_starts, start)
@@ -264,8 +345,20 @@ class EventExtractor:
     ) -> list[Person] | None:
         """The people an event is done to; None when its subject is explicitly unnamed people
         ("32 other people were detained"), [] when they may be named in the next sentence."""
-        named = [p for _, p in self._people_in(sentence.start, sentence.end) if p.kind != "authority"]
-        named = list(dict.fromkeys(named))
+        inside = [p for _, p in self._people_in(trigger.start, trigger.end)]
+        if inside:
+            return list(dict.fromkeys(inside))  # "ordered X's release": the possessor
+        if trigger.rule.object_after:
+            # "summoned member X, who had campaigned for Y's release": the object, not Y.
+            stop = _OBJECT_END.search(self.text, trigger.end, sentence.end)
+            objects = [
+                p
+                for _, p in self._people_in(trigger.end, stop.start() if stop else sentence.end)
+                if p.kind != "authority"
+            ]
+            if objects:
+                return list(dict.fromkeys(objects))
+        named = self._acted_on(sentence, [trigger], after=trigger.end)
         window = self.text[sentence.start : trigger.end]
         if self.plural.search(window) and set(named) <= set(last_group or self.last_plural):
             # "they", "the two": the last group of two or more named together.
@@ -274,6 +367,8 @@ class EventExtractor:
             return list(self.last_plural)
         if named:
             return named
+        if self._is_heading(trigger.sentence):
+            return None  # a headline names its subject or none; the text below tells the act
         if self.singular.search(window) and last_single is not None:
             return [last_single]
         clause = self.text[max(sentence.start, trigger.start - 120) : trigger.end]
@@ -300,15 +395,34 @@ class EventExtractor:
         if kind not in _COURT_TYPES:
             # "arrested ... by the National Police", "detained by FSB officers"
             clause = re.split(r"[;.]|,\s+(?:and|but|where|when|which|who)\b", self.text[t.end : t.end + 100])[0]
-            for by in re.finditer(r"\bby\s+(?:the\s+)?", clause):
+            for by in re.finditer(_AGENT_AFTER, clause):
                 hit = [x for x in orgs if x[0] == t.end + by.end()]
                 if hit:
                     return hit[0][2].name
-            return None
+            # "<Body> officers arrested X": the body named as the subject right before the verb.
+            lead = self.text[max(sentence.start, t.start - 40) : t.start]
+            agent = re.search(_AGENT_BEFORE, lead)
+            if agent is not None:
+                end = t.start - len(lead) + agent.start()
+                hit = [x for x in orgs if x[1] == end]
+                if hit:
+                    return hit[0][2].name
+            # The trigger itself begins inside the body's name ("Federal Police officers arrested").
+            inside = [x for x in orgs if x[0] < t.start < x[1]]
+            return inside[0][2].name if inside else None
         before = [x for x in orgs if x[1] <= t.start]
         after = [x for x in orgs if x[0] >= t.end and not re.search(r"[;]", self.text[t.end : x[0]])]
         if before:
             return before[-1][2].name
+        if _COURT_ANAPHOR.search(self.text[sentence.start : t.start]):
+            # "His trial opened before the X Court. On 20 June the court convicted him."
+            earlier = [
+                o
+                for s, e, o in self._orgs_in(max(0, sentence.start - 600), sentence.start)
+                if o.kind == "court" and kind in _COURT_TYPES
+            ]
+            if earlier:
+                return earlier[-1].name
         if after and kind != "appeal-decision":
             return after[0][2].name
         if after:
@@ -336,9 +450,12 @@ class EventExtractor:
     def _place(self, sentence: Sentence, t: Trigger, authority: str | None) -> str | None:
         if t.rule.type not in _PLACE_TYPES:
             return None
-        after = self.text[t.end : min(sentence.end, t.end + 70)]
+        after = self.text[t.end : min(sentence.end, t.end + 110)]
         m = re.search(r"\bin\s+(?:the\s+city\s+of\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)", after)
-        if m and not re.search(r"[;]", after[: m.start()]):
+        # "in <Place>" of the act, not of what the act was for ("for tweets about the war in X").
+        if m and not re.search(
+            r"[;]|\b(?:for|over|about|because|against|criticising|criticizing)\b", after[: m.start()]
+        ):
             pos = t.end + m.start(1)
             inside_org = any(s <= pos < e for s, e, _ in self.org_mentions)
             name = re.sub(r"\s+(?:City|Town|Region|Oblast|Province|District)$", "", m.group(1))
@@ -360,15 +477,22 @@ class EventExtractor:
             if ends[which]:
                 continue
             pos = t.start + m.end()
-            org = next(
-                (o for s, e, o in self.org_mentions if abs(s - pos) <= 2 and o.kind == "detention-facility"), None
-            )
+            # Places of custody, and the offices a detainee is taken to ("to the Prosecutor's Office").
+            org = next((o for s, e, o in self.org_mentions if abs(s - pos) <= 2 and o.kind in _ENDS_KINDS), None)
             if org is None:
-                org = next(
-                    (o for s, e, o in self.org_mentions if s <= pos < e and o.kind == "detention-facility"), None
-                )
+                org = next((o for s, e, o in self.org_mentions if s <= pos < e and o.kind in _ENDS_KINDS), None)
             if org is not None:
                 ends[which] = org.name
+        if t.status == "planned" and ends["to"] and not ends["from"]:
+            # "where they remained detained ... before being transferred to Y": a move yet to
+            # come starts from the place of custody named before it in the sentence.
+            held = [
+                o
+                for s, e, o in self.org_mentions
+                if sentence.start <= s and e <= t.start and o.kind == "detention-facility" and o.name != ends["to"]
+            ]
+            if held:
+                ends["from"] = held[-1].name
         return ends["from"], ends["to"]
 
     def _provisions(self, sentence: Sentence, t: Trigger, next_start: int) -> list[str]:
@@ -385,7 +509,8 @@ class EventExtractor:
         if t.rule.penalty == "match":
             return self.text[t.start : t.end].strip()
         if t.rule.penalty is True:
-            tail = self.text[t.end : sentence.end]
+            # "7 (seven) years": the number spelled out in brackets is not where the term stops.
+            tail = re.sub(r"(\d)\s*\([a-z\- ]+\)", r"\1", self.text[t.end : sentence.end])
             stop = self.extra["penalty_stop"].search(tail)
             piece = tail[: stop.start()] if stop else tail
             piece = piece.strip()
@@ -401,9 +526,7 @@ class EventExtractor:
         pending: list[Draft] = []  # events whose people are named in the next sentence
         for s_index, sentence in enumerate(self.ct.sentences):
             triggers = self.triggers(s_index, sentence)
-            named_here = list(
-                dict.fromkeys(p for _, p in self._people_in(sentence.start, sentence.end) if p.kind != "authority")
-            )
+            named_here = self._acted_on(sentence, triggers)
             if pending and not triggers and named_here:
                 self._cataphora(pending, sentence, named_here)
             pending = []
@@ -444,8 +567,8 @@ class EventExtractor:
                 self.last_plural = named
             if named:
                 last_seen = s_index
-            mentions = self._people_in(sentence.start, sentence.end)
-            singles = [p for _, p in mentions if p.kind != "authority"]
+            acted_on = set(named_here)
+            singles = [p for _, p in self._people_in(sentence.start, sentence.end) if p in acted_on]
             if singles:
                 last_single = singles[-1]
         return self._finish(drafts)
@@ -472,6 +595,26 @@ class EventExtractor:
             hit = next((p for names, p in hints if names & people), None)
             if hit:
                 d.record.penalty = hit
+
+    def _anchor_dates(self, drafts: list[Draft]) -> None:
+        """ "He was beaten after his arrest": an undated act takes the date of the act it is told
+        against, the last one of that type with a date among the same people before it."""
+        for d in drafts:
+            r = d.record
+            if r.date or r.status != "occurred":
+                continue
+            text = self.ct.sentences[d.sentence].text
+            for kind, pattern in self.anchors:
+                if kind == r.type or not pattern.search(text):
+                    continue
+                before = [
+                    x.record
+                    for x in drafts
+                    if x.record.type == kind and x.record.date and x.sentence <= d.sentence and _overlap(x.record, r)
+                ]
+                if before:
+                    r.date, d.dated_by = before[-1].date, "anchor"
+                    break
 
     def _cataphora(self, pending: list[Draft], sentence: Sentence, named: list[Person]) -> None:
         """ "A court upheld the sentence of two activists. The court on 20 January ruled to leave
@@ -515,12 +658,13 @@ class EventExtractor:
         return sentence.start == start and sentence.end == end and not re.search(r"[.!?:;\"”]\s*$", sentence.text)
 
     def _fold_headings(self, drafts: list[Draft]) -> list[Draft]:
-        """A headline names the act the text below tells with its date: the undated headline
+        """A headline, or a later sentence looking back ("X was convicted for doing her job",
+        "welcomes the release of X"), names an act the text tells with its date: the undated
         mention joins that event when exactly one event of the type and people has a date."""
         kept = []
         for d in drafts:
             r = d.record
-            if not r.date and r.people and self._is_heading(d.sentence):
+            if not r.date and r.people and r.status == "occurred":
                 dated = [
                     x
                     for x in drafts
@@ -563,6 +707,20 @@ class EventExtractor:
             ]
             if previous:
                 d.record.date, d.dated_by = previous[-1].record.date, "previous"
+                continue
+            acquitted = [
+                p
+                for p in drafts
+                if 1 <= d.sentence - p.sentence <= 2
+                and p.record.date
+                and p.record.type == "acquittal"
+                and d.record.type == "release"
+                and _overlap(p.record, d.record)
+                and not _LATER.search(self.ct.sentences[d.sentence].text)
+            ]
+            if acquitted:
+                d.record.date, d.dated_by = acquitted[-1].record.date, "previous"
+        self._anchor_dates(strong)
         self._penalty_hints(strong)
         strong = self._fold_headings(strong)
         _link_charges(strong)

@@ -20,12 +20,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ingest.extract.resources import compile_pattern, is_place, organisation_rules, title_words
+from ingest.extract.resources import (
+    compile_pattern,
+    is_country,
+    is_place,
+    organisation_rules,
+    title_words,
+    vocabulary,
+)
 from ingest.extract.spans import Spans
 from ingest.extract.text import CleanText
 from ingest.model import Evidence
 
-_CAPW = r"(?:[“\"«][A-Z][^”\"»\n]{0,60}[”\"»]|No\.? ?\d+(?:/\d+)?|[A-Z][\w’'\-]*|\d{4}|\d+(?:/\d+)?)"
+_CAPW = (
+    r"(?:[“\"«][A-Z][^”\"»\n]{0,60}[”\"»]|No\.? ?\d+(?:/\d+)?|[A-Z][\w’'\-]*|\d{4}|\d+(?:st|nd|rd|th)\b|\d+(?:/\d+)?)"
+)
 # Lower-case words allowed inside a name when a capitalised word follows ("the Osh
 # regional National Preventive Mechanism").
 _CONNECT = (
@@ -97,6 +106,19 @@ def _quoted() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _introduced() -> tuple[re.Pattern[str], dict[str, str]]:
+    """ "the weekly X", "the group X": a capitalised name right after a kind word."""
+    heads = {str(w).lower(): kind for kind, ws in organisation_rules().get("introduced_by", {}).items() for w in ws}
+    alt = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(heads, key=len, reverse=True))
+    word = r"[A-Z][\w’'\-]*[\w]"
+    # "the weekly X", "the privately owned Amharic weekly X": up to three describing words between.
+    describing = r"(?:[a-z\-]+\s+|[A-Z][a-z]+(?:ic|ian|ish|ese|i)\s+){0,3}?"
+    name = rf"{word}(?:\s+{word}){{0,3}}"
+    pattern = rf"\b(?i:the|a|an)\s+{describing}(?P<head>(?i:{alt}))\s+(?P<name>{name})(?![\w’'])"
+    return compile_pattern(pattern, "organisations.yaml introduced_by", flags=0), heads
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower().replace("’s", "").replace("'s", ""))
 
@@ -114,6 +136,11 @@ def _kind_from_words(name: str) -> str | None:
     """The kind of an organisation from its head words (longest phrase wins, then the last one
     before the first "of/for", so "National Security Committee" is a state body)."""
     low = " " + " ".join(_words(name)) + " "
+    # A listed name of three or more words ("working group on arbitrary detention") is specific
+    # enough to decide before the head words.
+    named = [(len(p), kind) for p, kind in _kind_words() if p.count(" ") >= 4 and p in low]
+    if named:
+        return max(named)[1]
     head_part = re.split(r"\b(?:of|for|against|on)\b", low, maxsplit=1)[0] + " "
     for part in (head_part, low):
         best: tuple[int, int, str] | None = None
@@ -265,6 +292,14 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
         head = m.group("head").lower()
         kind = "ngo" if head in ("ngo", "non-governmental organisation", "non-governmental organization") else None
         col.add(m.start("name") - 1, m.end("name") + 1, m.group("name"), kind or kind_of(head) or "other", "org.quoted")
+    # 3b. Names right after a kind word ("the weekly X", "the group X"), unless a person's.
+    pattern, heads = _introduced()
+    for m in pattern.finditer(text):
+        name = re.sub(r"(?:’s|'s)$", "", m.group("name"))
+        if is_place(name) or not _plausible_name(name):
+            continue
+        head = re.sub(r"\s+", " ", m.group("head").lower())
+        col.add(m.start("name"), m.start("name") + len(name), name, kind_of(name) or heads[head], "org.introduced")
     # 1. Capitalised chunks headed by an organisation word.
     chunks = []
     for m in _CHUNK.finditer(text):
@@ -279,16 +314,74 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
         if lead:
             start += lead.end()
             chunk = chunk[lead.end() :]
-        chunks.extend(_split_listed(start, chunk))
+        for s0, part in _split_at_dates(start, chunk):
+            chunks.extend(_split_listed(s0, part))
     for start, end, chunk in chunks:
         _chunk_org(col, text, start, end, chunk, standalone)
     # 2. Lower-case facility and court descriptions.
     for kind, pattern in _generic():
         for m in pattern.finditer(text):
+            if kind == "detention-facility" and _in_a_country(m.group(0)):
+                continue  # "in jail in <Country>": a state of custody, not a named facility
+            if re.search(r"(?:’s|'s)$", m.group(0)):
+                continue  # "a court in <Country>'s capital": the place is not named
             col.add(m.start(), m.end(), m.group(0), kind, "org.generic")
     # 4. Known organisations and acronyms.
     _known_orgs(col, chunks)
     return _merge(col.orgs, ct)
+
+
+def _in_a_country(description: str) -> bool:
+    m = re.search(r"\s(?:in|of)\s+([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)$", description)
+    return m is not None and is_country(m.group(1))
+
+
+def _plausible_name(name: str) -> bool:
+    """Not a sentence's next word ("the group On ...") nor a person's title ("the group Director")."""
+    first = name.split()[0].lower()
+    return first not in title_words() and first not in _STOP_TOKENS and not any(c.isdigit() for c in name)
+
+
+def _in_capitals_line(ct: CleanText, pos: int) -> bool:
+    """Whether the paragraph at `pos` is written in capitals (a headline); a name in capitals
+    inside an ordinary sentence ("officers of the STATE SECURITY SERVICE") is still a name."""
+    start, end = ct.paragraphs[ct.paragraph_of(pos)]
+    letters = [c for c in ct.text[start:end] if c.isalpha()]
+    return sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+
+
+@lru_cache(maxsize=1)
+def _date_in_chunk() -> re.Pattern[str]:
+    names = "|".join(m.capitalize() for m in vocabulary()["months"])
+    # "On 14 March 2023 the X Court", "the X Court on 9 October 2023": a date inside a run of
+    # capitalised words, with the connectors and numbers around it.
+    return re.compile(
+        rf"(?:^|\s+)(?P<pre>(?:on|in|of|since|until|by|On|In|Since|Until|By)\s+)?(?:\d{{1,2}}\s+)?(?:{names})\b"
+        rf"(?:\s+\d{{1,4}})*(?P<post>\s+(?:the|of|and)\b)?\s*"
+    )
+
+
+def _split_at_dates(start: int, chunk: str) -> list[tuple[int, str]]:
+    """The pieces of a capitalised run on either side of the dates inside it."""
+    out = []
+    pos = 0
+    for m in _date_in_chunk().finditer(chunk):
+        if not m.group("pre") and not m.group("post") and m.end() < len(chunk):
+            continue  # a date that is part of the name ("the 6 April Youth Movement")
+        out.append((start + pos, chunk[pos : m.start()]))
+        pos = m.end()
+    if not pos:
+        return [(start, chunk)]
+    out.append((start + pos, chunk[pos:]))
+    pieces = []
+    for s0, piece in out:
+        lead = re.match(r"(?:(?:\d+|On|In|By|At|the|The)\s+)*", piece)
+        if lead and lead.end():
+            s0, piece = s0 + lead.end(), piece[lead.end() :]
+        piece = re.sub(r"(?:\s+(?:on|in|of|by|the|and))+$", "", piece)
+        if piece.strip():
+            pieces.append((s0, piece))
+    return pieces
 
 
 def _split_listed(start: int, chunk: str) -> list[tuple[int, int, str]]:
@@ -314,7 +407,7 @@ def _chunk_org(col: _Collector, text: str, start: int, end: int, chunk: str, sta
         return
     if _bad(chunk) or _quoted().match(chunk):
         return
-    if len(words) > 3 and chunk.upper() == chunk:
+    if len(words) > 3 and chunk.upper() == chunk and _in_capitals_line(col.ct, start):
         return  # a headline in capitals ("DEFENDER SENTENCED TO EIGHT YEARS"), not a name
     kind = kind_of(chunk)
     if kind is None:

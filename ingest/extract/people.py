@@ -25,6 +25,9 @@ from ingest.model import Evidence
 from ingest.names import name_key
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*(?:’s|'s)?", re.U)
+# A surname joined to its particle: "al-Sayyed", "el-Masri", "bin-Laden", "ad-Din".
+_PARTICLE_NAME = re.compile(r"(?:al|el|ad|ad|as|ash|at|az|an|ar|ibn|bin|bint|abu|ben|ould)-[A-Z]")
+_VERB_FIRST = re.compile(r"\s*(?:[a-z]+ed|found|said|told|gave|took|held|ruled|sentenced|ordered|went|says|tells)\b")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 
 
@@ -74,7 +77,7 @@ class _Tok:
     @property
     def is_cap(self) -> bool:
         w = self.word
-        return bool(w) and w[0].isupper() and w[0].isalpha()
+        return bool(w) and ((w[0].isupper() and w[0].isalpha()) or _PARTICLE_NAME.match(w) is not None)
 
     @property
     def is_caps(self) -> bool:
@@ -116,6 +119,13 @@ class _Finder:
         self.particles = word_set("name_particles")
         self.suffixes = sorted(word_set("surname_suffixes"), key=len, reverse=True)
         self.reporting = word_set("reporting_verbs")
+        name = r"[A-Z][^\W\d_]+(?:[\-’'][^\W\d_]+)*(?:\s+[A-Z][^\W\d_]+(?:[\-’'][^\W\d_]+)*){1,3}"
+        verbs = "|".join(sorted(word_set("subject_verbs"), key=len, reverse=True))
+        # The rest of "X, Y and Z were detained" after one of the names.
+        self.passive_subject = re.compile(
+            rf"(?:\s*(?:,|,?\s+and)\s+{name})*\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
+            rf"(?:\w+ly\s+|also\s+|later\s+)?(?:{verbs})\b"
+        )
 
     def runs(self) -> list[tuple[int, int]]:
         """Token index ranges [i, j) of capitalised runs on one line."""
@@ -247,6 +257,8 @@ class _Finder:
             phrase = appos.group(1).lower()
             if re.match(r"\d{2}\b", phrase) or any(re.search(rf"\b{re.escape(r)}\b", phrase) for r in title_like()):
                 score += 2
+        if self.passive_subject.match(after):
+            score += 2
         if before and before[-1] in self.reporting:
             score += 1
         if re.match(r"\s+(?:" + "|".join(self.reporting) + r")\b", after):
@@ -319,7 +331,8 @@ def _same_person(a: Person, b: Person) -> bool:
     if ka[0] == kb[0] and ka[-1] == kb[-1]:
         return True
     short, long_ = sorted((ka, kb), key=len)
-    return len(short) >= 2 and len(long_) > len(short) and long_[-len(short) :] == short
+    # "Tesfaye Alemu" after "Tesfaye Alemu Bekele": a whole-token prefix of two or more tokens.
+    return len(short) >= 2 and len(long_) > len(short) and short in (long_[-len(short) :], long_[: len(short)])
 
 
 def _propagate(ct: CleanText, people: list[Person]) -> None:
@@ -350,7 +363,9 @@ def _propagate(ct: CleanText, people: list[Person]) -> None:
         firsts.setdefault(name_key(p.tokens[0]), []).append(p)
     taken = sorted((m.start, m.end) for p in people for m in p.mentions)
     taken_starts = [s for s, _ in taken]
-    for m in re.finditer(r"(?<![\w\-])([A-Z][^\W\d_]+)(?:’s|'s)?(?![^\W\d_])", text):
+    for m in re.finditer(
+        r"(?<![\w\-])((?:[a-z]{2,4}-)?[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)(?:’s|'s)?(?![^\W\d_])", text
+    ):
         word = m.group(1)
         i = bisect_right(taken_starts, m.start()) - 1
         if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
@@ -362,6 +377,10 @@ def _propagate(ct: CleanText, people: list[Person]) -> None:
                 continue
             word, key = stem, name_key(stem)
         owners = surnames.get(key, [])
+        if len(owners) > 1:
+            # Two people share a surname (a defender and a relative): the one already named
+            # in full before this mention is meant.
+            owners = [o for o in owners if min(x.start for x in o.mentions) < m.start()] or owners
         first_owner = firsts.get(key, [])
         if len(owners) == 1:
             owner = owners[0]
@@ -400,6 +419,8 @@ def _describe(ct: CleanText, p: Person) -> None:
             )
             phrase = appos.group(1)[: cut.start()] if cut else appos.group(1)
             appos_text: str | None = phrase.strip(" ,")
+            if _VERB_FIRST.match(phrase):
+                appos_text = None  # "Judge X, found Y guilty": the sentence goes on, no apposition
         else:
             appos_text = None
         context = []

