@@ -105,3 +105,30 @@ def test_cli_build_and_export_facts(tmp_path: Path, gold_files: list[Path]) -> N
     assert sorted(p.name for p in out.glob("*.yaml")) == sorted(p.name for p in gold_files)
     for path in gold_files:
         assert canonical(read_facts(out / path.name)) == canonical(read_facts(path))
+
+
+@pytest.mark.parametrize(("fmt", "rdflib_format"), [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+def test_cli_export_rdf_keeps_every_quad_with_its_graph(
+    tmp_path: Path, gold_files: list[Path], fmt: str, rdflib_format: str
+) -> None:
+    from rdflib import Dataset
+
+    store, out = tmp_path / "store", tmp_path / f"graph.{fmt}"
+    cli = [sys.executable, "-m", "casegraph"]
+    built = subprocess.run(
+        [*cli, "build", "-q", "--store", str(store), *map(str, gold_files[:2])], capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stderr
+    done = subprocess.run(
+        [*cli, "export", "--store", str(store), "--format", fmt, "--out", str(out)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    expected = {
+        (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+        for q in QuadStore(store, read_only=True).quads()
+    }
+    dataset = Dataset()
+    dataset.parse(out, format=rdflib_format)
+    got = {(s.n3(), p.n3(), o.n3(), g.n3()) for s, p, o, g in dataset.quads((None, None, None, None)) if g is not None}
+    assert len(got) == len(expected)
+    assert {quad[3] for quad in got} == {quad[3] for quad in expected}

@@ -12,6 +12,9 @@ from casegraph.commands.common import add_store_option
 from ingest.export import facts_file_name, read_all_facts
 from ingest.facts_yaml import write_facts
 from ingest.store import QuadStore, StoreError
+from ingest.vocab import PREFIXES
+
+PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}
 
 RDF_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -53,9 +56,10 @@ def run(args: argparse.Namespace) -> int:
     fmt = RDF_FORMATS[args.format]
     if fmt in (ox.RdfFormat.TURTLE,):
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads()}
-        data = ox.serialize(sorted(triples, key=str), format=fmt)
+        data = ox.serialize(sorted(triples, key=str), format=fmt, prefixes=PREFIX_MAP)
     else:
-        data = ox.serialize(sorted(store.quads(), key=str), format=fmt)
+        prefixes = PREFIX_MAP if fmt == ox.RdfFormat.TRIG else None
+        data = ox.serialize(sorted(store.quads(), key=str), format=fmt, prefixes=prefixes)
     if str(args.out) == "-":
         sys.stdout.buffer.write(data or b"")
     else:
