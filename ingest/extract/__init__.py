@@ -44,7 +44,8 @@ def extract_facts(document: SourceDocument) -> Facts:
     for p in people:
         # Convention of the gold files: people acted against, and NGO staff speaking for
         # their organisation, are defenders.
-        if p.kind == "other" and (p.name in subjects or any(n in r for r in p.roles for n in ngos)):
+        acted_on = p.name in subjects and not p.relative
+        if p.kind == "other" and (acted_on or any(n in r for r in p.roles for n in ngos)):
             p.kind = "defender"
     if not record.publishers:
         record.publishers = publishers(ct, orgs)

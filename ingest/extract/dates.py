@@ -26,14 +26,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "dmy",
         re.compile(
-            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_M})(?![a-z])(?:,?\s*(?P<y>(?:19|20)\d{{2}})\b)?",
+            # a date never spans two lines ("Ref: UA-2024-07\nMay 20, 2024")
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[^\S\n]+(?:of[^\S\n]+)?(?P<m>{_M})(?![a-z])(?:,?\s*(?P<y>(?:19|20)\d{{2}})\b)?",
             re.I,
         ),
     ),
     (
         "mdy",
         re.compile(
-            rf"\b(?P<m>{_M})(?![a-z])\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:km|kg|%|years|days|people))"
+            rf"\b(?P<m>{_M})(?![a-z])[^\S\n]+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:km|kg|%|years|days|people))"
             rf"(?:\s*,\s*(?P<y>(?:19|20)\d{{2}})\b|\s+(?P<y2>(?:19|20)\d{{2}})\b)?",
             re.I,
         ),
@@ -56,7 +57,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|a)\s+(?P<unit>days?|weeks?)\s+later\b", re.I
         ),
     ),
-    ("same-day", re.compile(r"\b(?:on\s*)?(?:the\s*)?same\s+day\b|\bthat\s+(?:same\s+)?day\b", re.I)),
+    (
+        "same-day",
+        re.compile(
+            r"\b(?:on\s*)?(?:the\s*)?same\s+(?:day|evening|morning|afternoon|night)\b"
+            r"|\bthat\s+(?:same\s+)?(?:day|evening|night)\b|\blater\s+that\s+day\b",
+            re.I,
+        ),
+    ),
 ]
 # A date after these words names something other than the act told next to it: "a letter
 # dated ...", "as of ...", "the May 21 protests", "planned for 21 May", "the rally of May 21".
@@ -64,6 +72,7 @@ ATTRIBUTIVE_PREFIX = re.compile(r"(?:dated|as\s+of|since|until|till|before|after
 # "On 2 September 2020 the court ...": a date told as a step of the narrative (not a header's
 # date, nor the deadline of an urgent action).
 _NARRATIVE = re.compile(r"\b[Oo]n\s*$")
+_RELATIVE_YEAR = re.compile(r"\s+(last|this)\s+year\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|shall|to\s+be|is\s+due|are\s+due|scheduled\s+(?:for|to))\b", re.I)
 
 
@@ -75,6 +84,9 @@ class DateMention:
     iso: str | None  # resolved; None when no year can be found
     explicit_year: bool
     text: str
+    # The date of a news item's dateline opening the sentence ("(Lisbon, April 5, 2023) – ..."):
+    # when the story was filed, never the date of an act the sentence tells with its own date.
+    dateline: bool = False
 
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -125,6 +137,22 @@ def _parts(kind: str, m: re.Match[str]) -> tuple[int | None, int | None, int | N
     return year, month, day
 
 
+# "(Lisbon, April 5, 2023) –", "KAMPALA, Feb. 9 (Wire) —", "Lisbon, 5 April 2023 -": a place
+# and the date opening a paragraph, closed by a dash or a bracket.
+_INLINE_DATELINE_BEFORE = re.compile(r"^\W{0,3}\(?(?:[A-Z][\w'’.\-]*\s*){1,4},\s*$")
+_INLINE_DATELINE_AFTER = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?\)?\s*(?:[–—]|-{1,2}\s|:)")
+
+
+def is_inline_dateline(ct: CleanText, start: int, end: int) -> bool:
+    """A dateline opening a paragraph's first sentence, before the story it files."""
+    p_start = ct.paragraphs[ct.paragraph_of(start)][0]
+    return bool(
+        start - p_start <= 45
+        and _INLINE_DATELINE_BEFORE.match(ct.text[p_start:start])
+        and _INLINE_DATELINE_AFTER.match(ct.text[end : end + 40])
+    )
+
+
 def is_dateline(ct: CleanText, start: int, end: int) -> bool:
     """A paragraph that is (almost) only a date: a report's or an item's own date."""
     p = ct.paragraphs[ct.paragraph_of(start)]
@@ -138,7 +166,8 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
     for start, end, kind, m in raw:
         y, mo, d = _parts(kind, m)
         if y and mo and _valid(y, mo, d):
-            explicit.append((start, dt.date(y, mo, d or 1), bool(d) and is_dateline(ct, start, end)))
+            line = is_dateline(ct, start, end) or is_inline_dateline(ct, start, end)
+            explicit.append((start, dt.date(y, mo, d or 1), bool(d) and line))
     latest = max((d for _, d, _ in explicit), default=None)
     # Years stated on their own ("in 2023", "of 2023"): the last resort of a year-less date in
     # a report that gives no full date and no date of its own.
@@ -159,8 +188,11 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
             continue
         if kind == "weekday":
             # News style: "a court on Monday released ..." is the last such day up to the
-            # document's own date.
-            anchor = doc_anchor
+            # item's dateline or the document's own date; failing both, up to the last full
+            # date told before it.
+            lines = [d for p, d, line in explicit if line and p < start]
+            told = [d for p, d, line in explicit if not line and p < start]
+            anchor = lines[-1] if lines else doc_anchor or (told[-1] if told else None)
             if anchor is not None:
                 back = (anchor.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7
                 value = anchor - dt.timedelta(days=back)
@@ -168,8 +200,15 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
             continue
         y, mo, d = _parts(kind, m)
         explicit_year = y is not None
+        relative = _RELATIVE_YEAR.match(ct.text, end)
+        if y is None and mo is not None and relative and (doc_anchor or latest):
+            # "Sept 20 last year": counted from the report's own date.
+            y = (doc_anchor or latest).year - (1 if relative.group(1).lower() == "last" else 0)  # type: ignore[union-attr]
+            if mo and _valid(y, mo, d):
+                # The narrative told after it goes on in that year ("Sept 20 last year ... on Sept 23").
+                explicit.append((start, dt.date(y, mo, d or 1), False))
         if y is None and mo is not None:
-            y = _infer_year(ct, start, mo, d or 1, explicit, doc_anchor, latest)
+            y = _infer_year(ct, start, mo, d or 1, explicit, doc_anchor, latest, tuple(years))
             if y is None and years:
                 y = _nearest_year(start, years)
         iso: str | None = None
@@ -182,7 +221,8 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
                 iso = f"{y:04d}-{mo:02d}"
         elif y is not None and mo is None:
             iso = f"{y:04d}"
-        mentions.append(DateMention(start, end, kind, iso, explicit_year, text))
+        inline = bool(iso) and is_inline_dateline(ct, start, end)
+        mentions.append(DateMention(start, end, kind, iso, explicit_year, text, dateline=inline))
     return mentions
 
 
@@ -200,6 +240,7 @@ def _infer_year(
     explicit: list[tuple[int, dt.date, bool]],
     doc_anchor: dt.date | None,
     latest: dt.date | None,
+    years: tuple[tuple[int, int], ...] = (),
 ) -> int | None:
     paragraph = ct.paragraph_of(pos)
     before = [(p, d) for p, d, line in explicit if p < pos and not line and ct.paragraph_of(p) == paragraph]
@@ -211,6 +252,24 @@ def _infer_year(
         return context.year
     datelines = [d for p, d, line in explicit if line and p < pos]
     anchor = datelines[-1] if datelines else doc_anchor
+    sentence = ct.sentence_at(pos)
+    near = ct.text[max(sentence.start, pos - 40) : min(sentence.end, pos + 50)]
+    future = bool(_FUTURE.search(near))
+    if anchor is not None and not future:
+        # A flashback: "In 2019 he had faced a similar case. He was detained on 3 May": the
+        # latest year stated before the date, when it is earlier than the report's own.
+        # A full date told before rolls over New Year as a narrative does; a year alone counts
+        # only when it opens its sentence ("In 2019, ..."), not in passing ("detained in 2021").
+        stated = [
+            (p, d.year + (1 if (month, day) < (d.month, d.day) else 0))
+            for p, d, line in explicit
+            if p < pos and not line
+        ]
+        stated += [(p, y) for p, y in years if p < pos and ct.sentence_at(p).start == p]
+        if stated:
+            flashback = max(stated)[1]
+            if flashback < anchor.year:
+                return flashback
     if anchor is None:
         # No date of the report's own: a narrative told in order ("On 2 September 2020 ...
         # On 16 September ... On 25 February") continues from the full date told before it.
@@ -222,9 +281,6 @@ def _infer_year(
     if anchor is None:
         return None
     year = anchor.year
-    sentence = ct.sentence_at(pos)
-    near = ct.text[max(sentence.start, pos - 40) : min(sentence.end, pos + 50)]
-    future = bool(_FUTURE.search(near))
     if (month, day) > (anchor.month, anchor.day) and not future:
         year -= 1
     return year

@@ -3,8 +3,12 @@
 Per sentence: find triggers (a more specific rule wins an overlap), drop those a blocker
 word negates ("request for house arrest was rejected", "urge the authorities to release"),
 decide the status (planned when the wording announces the future), then fill arguments:
-- people: named in the sentence; a plural or singular anaphor ("they", "the two", "he")
-  or no subject at all refers to the last group named; a generic subject ("32 other people")
+- people: named in the sentence; a plural or singular anaphor ("they", "the two", "he",
+  "the writer") or no subject at all refers to the last group named, except that a relative
+  named last in the paragraph before gives way to the person the report is about; the names
+  right before a passive verb, a pronoun subject ("She was acquitted ... the court convicted
+  Y"), a pronoun object ("remanded him") and a speaker's own pronoun ("X told the court officers
+  beat him") pick the subject among several names; a generic subject ("32 other people")
   refers to nobody;
 - date: each date mention belongs to its nearest trigger; a trigger without one takes the date
   of a trigger coordinated with it ("convicted and sentenced on 28 November"), of the
@@ -100,6 +104,29 @@ _COUNSEL = re.compile(r"\b(?:lawyer|attorney|counsel|advocate)s?\s+(?:(?:Mr|Ms|M
 _OBJECT_END = re.compile(
     r",\s+(?:who|which|a|an|the|after|as)\b|\s(?:who|to|for|in|on|at|after|because|from|over)\s|[;.:]"
 )
+_OBJECT_PRONOUN = re.compile(r"\s*(him|her|them)\b", re.I)
+_PRONOUN_AND_KIN = re.compile(r"\s*(?:him|her)\s+and\s+(?:his|her)\s+")
+_SHARED_PLACE = re.compile(r"\bin\s+([A-Z][\w\-]+)\s+and\s+(?:then\s+)?$")
+# "remanded X on 23 May, while Y was released on bail": the same hearing.
+_WHILE_CLAUSE = re.compile(r",\s+(?:while|whereas)\s+(?:[A-Z][\w\-’']+\s+){1,3}(?:(?:was|were)\s+(?:\w+ly\s+)?)?$")
+# Bans that last, dated by when they began.
+_LASTING_RULES = frozenset({"other.travel-ban"})
+_SAME_DAY_CLAUSE = re.compile(r",\s+the\s+(?:same\s+)?day\s+(?:on\s+which|when)\b|,\s+on\s+the\s+same\s+day\b", re.I)
+# "She was acquitted ... the day the court convicted X": a pronoun right before a passive verb is
+# its subject, whoever else the sentence names after it.
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:^|[,;:]\s*|\band\s+|\bbut\s+)(?:he|she)\s+(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:\w+ly\s+)?$", re.I
+)
+_TAKEN = re.compile(r"\b(?:taken|brought|escorted|sent)\b", re.I)
+_AUX_START = re.compile(r"(?:was|were|been|being|be|is|are|got|get)\b", re.I)
+# What may open a sentence before its subject: a date or place phrase, "officers of the".
+_CLAUSE_SUBJECT_HEAD = re.compile(
+    r"(?:(?:On|In|At|By|Early|Late|Later)\b[^,;]{1,40},\s*)?"
+    r"(?:(?i:the\s+)?(?i:officers|agents|members|officials|investigators|employees|forces|personnel)\s+(?:of|from)\s+)?"
+    r"(?i:the\s+)?"
+)
+# Between the subject and the verb: a passive, a relative clause or another clause.
+_NOT_AGENT_BETWEEN = re.compile(r"[;:]|\b(?:was|were|been|being|is|are|who|which|whose|that|said|says|reported)\b")
 _COURT_ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:same\s+)?(?:court|tribunal)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\b", re.I)
 _SCHEDULED = re.compile(r"\b(?:scheduled|set|planned|due|fixed|adjourned|postponed)\s+(?:for|to|until|on)\s*$", re.I)
@@ -244,6 +271,22 @@ class EventExtractor:
                 status = rule.status or ("planned" if planned else "occurred")
                 found.append(Trigger(m.start(), m.end(), rule, s_index, status))
         found.sort(key=lambda t: t.start)
+        if any(t.rule.type == "charge" for t in found):
+            # "arraigned ... and charged with X": the arraignment is where the charge was read.
+            found = [t for t in found if t.rule.id != "other.arraigned"]
+        sentences = [t for t in found if t.rule.type == "sentence"]
+        if sentences:
+            # "sentenced to 18 years followed by an 18-year travel ban": the ban is part of the penalty.
+            found = [
+                t
+                for t in found
+                if t.rule.id not in _LASTING_RULES
+                or not any(x.end <= t.start and ";" not in self.text[x.end : t.start] for x in sentences)
+            ]
+        if any(t.rule.type == "administrative-detention" for t in found):
+            # "found him guilty of an administrative offence and sentenced him to 15 days of
+            # administrative arrest": one administrative penalty, not a criminal conviction.
+            found = [t for t in found if t.rule.type not in ("conviction", "sentence")]
         self._assign_dates(sentence, found)
         return found
 
@@ -262,18 +305,30 @@ class EventExtractor:
                 or re.match(r",?\s+when\b", self.text[d.end : d.end + 8])
             )
         ]
+        if any(not d.dateline for d in mentions):
+            # The dateline filed the story; the sentence's own date is the act's.
+            mentions = [d for d in mentions if not d.dateline]
         for d in mentions:
             owner = min(triggers, key=lambda t: max(t.start - d.end, d.start - t.end, 0))
             # "arrested X on 31 May, and charged her": a date after "on" belongs to the act
             # told just before it, not to the next one.
             lead = self.text[max(sentence.start, d.start - 4) : d.start]
-            if re.search(r"\bon\s*$", lead, re.I) and d.start - sentence.start > 25:
+            if re.search(r"\b(?:on|in)\s*$", lead, re.I) and d.start - sentence.start > 25:
                 before = [t for t in triggers if t.end <= d.start and d.start - t.end <= 80 and not t.has_own_date]
                 if before:
                     owner = before[-1]
             if not owner.has_own_date:
                 owner.date, owner.has_own_date = d.iso, True
         for t in triggers:
+            if not t.has_own_date and t.rule.id in _LASTING_RULES:
+                # "since April 2022, her sons have been banned from travelling": when it began.
+                began = [
+                    d
+                    for d in self._dates_in(sentence.start, t.start)
+                    if d.iso and re.search(r"\bsince\s*$", self.text[max(sentence.start, d.start - 8) : d.start], re.I)
+                ]
+                if began and not any(began[-1].end < x.start < t.start for x in triggers):
+                    t.date, t.has_own_date = began[-1].iso, True
             if not t.has_own_date and t.rule.type in _STATE_TYPES:
                 # "held under house arrest since 3 April": the state began on that day.
                 since = next(
@@ -296,13 +351,19 @@ class EventExtractor:
                 if 0 <= j < len(triggers) and triggers[j].has_own_date and triggers[j].status == t.status:
                     a, b = sorted((t, triggers[j]), key=lambda x: x.start)
                     between = self.text[a.end : b.start]
-                    if (
+                    coordinated = (
                         re.search(r"(?:^|,)?\s*\band(?:\s+(?:he|she|they|then|later|also))?\s*$", between)
                         and ";" not in between
                         and ("," not in between or between.rstrip().endswith("and"))
-                    ):
+                    )
+                    if coordinated or (";" not in between and _WHILE_CLAUSE.search(between)):
                         t.date = triggers[j].date
                         break
+            if t.date is None:
+                # "acquitted on 6 June, the day on which the same court convicted Y"
+                earlier = [x for x in triggers[:i] if x.has_own_date and x.status == t.status]
+                if earlier and _SAME_DAY_CLAUSE.search(self.text, earlier[-1].end, t.start):
+                    t.date, t.has_own_date = earlier[-1].date, True
             if t.date is None and opening is not None:
                 t.date = opening.iso
 
@@ -356,10 +417,35 @@ class EventExtractor:
                 for _, p in self._people_in(trigger.end, stop.start() if stop else sentence.end)
                 if p.kind != "authority"
             ]
+            pronoun = _OBJECT_PRONOUN.match(self.text, trigger.end)
+            if pronoun and pronoun.group(1).lower() in ("him", "her") and last_single is not None:
+                objects.insert(0, last_single)  # "arrested him and his wife, X"
             if objects:
                 return list(dict.fromkeys(objects))
+        kin = _PRONOUN_AND_KIN.match(self.text, trigger.end)
+        if kin and last_single is not None:
+            # "arrested him and his wife, X": the person just told of, and the relatives after.
+            relatives = [p for _, p in self._people_in(kin.end(), min(sentence.end, kin.end() + 90))]
+            return list(dict.fromkeys([last_single, *relatives]))
+        passive = self._passive_subject(sentence, trigger)
+        if passive:
+            return passive
         named = self._acted_on(sentence, [trigger], after=trigger.end)
-        window = self.text[sentence.start : trigger.end]
+        if (
+            named
+            and last_single is not None
+            and _PRONOUN_SUBJECT.search(self.text[sentence.start : trigger.start])
+            and all(pos >= trigger.end for pos, _ in self._people_in(sentence.start, sentence.end))
+        ):
+            return [last_single]
+        # "the court convicted him": the pronoun right after the verb is its object.
+        pronoun = _OBJECT_PRONOUN.match(self.text, trigger.end)
+        if pronoun and pronoun.group(1).lower() in ("him", "her") and len(named) > 1:
+            # "denied X bail and remanded him, while Y ...": the one named last before the verb.
+            before = [p for _, p in self._people_in(sentence.start, trigger.start) if p in named]
+            if before:
+                return [before[-1]]
+        window = self.text[sentence.start : pronoun.end() if pronoun else trigger.end]
         if self.plural.search(window) and set(named) <= set(last_group or self.last_plural):
             # "they", "the two": the last group of two or more named together.
             if len(last_group) >= 2 or not self.last_plural:
@@ -369,8 +455,13 @@ class EventExtractor:
             return named
         if self._is_heading(trigger.sentence):
             return None  # a headline names its subject or none; the text below tells the act
-        if self.singular.search(window) and last_single is not None:
-            return [last_single]
+        if self.singular.search(window):
+            # "X told the court that officers beat him": the speaker is the one meant.
+            speakers = [p for pos, p in self._people_in(sentence.start, trigger.start) if self._speaks(pos, sentence)]
+            if speakers and speakers[-1].kind != "authority":
+                return [speakers[-1]]
+            if last_single is not None:
+                return [last_single]
         clause = self.text[max(sentence.start, trigger.start - 120) : trigger.end]
         if any(g.search(clause) for g in self.generic):
             return None
@@ -409,7 +500,9 @@ class EventExtractor:
                     return hit[0][2].name
             # The trigger itself begins inside the body's name ("Federal Police officers arrested").
             inside = [x for x in orgs if x[0] < t.start < x[1]]
-            return inside[0][2].name if inside else None
+            if inside:
+                return inside[0][2].name
+            return self._clause_subject(sentence, t, orgs)
         before = [x for x in orgs if x[1] <= t.start]
         after = [x for x in orgs if x[0] >= t.end and not re.search(r"[;]", self.text[t.end : x[0]])]
         if before:
@@ -432,6 +525,46 @@ class EventExtractor:
         ]
         if officials and kind in ("summons", "charge"):
             return officials[0].name
+        return None
+
+    def _passive_subject(self, sentence: Sentence, trigger: Trigger) -> list[Person]:
+        """ "..., while Leung was released on bail": the names right before a passive verb
+        ("X and Y were detained") are its subject, whoever else the sentence names."""
+        if not _AUX_START.match(self.text, trigger.start):
+            return []
+        found: list[Person] = []
+        edge = trigger.start
+        for pos, p in reversed(self._people_in(sentence.start, trigger.start)):
+            end = next(e for s, e, q in self.person_mentions if s == pos and q is p)
+            gap = self.text[end:edge]
+            if not re.fullmatch(r"(?:’s|'s)?\s*" if not found else r"\s*(?:,|,?\s+and|&)\s*", gap):
+                break
+            if p.kind == "authority" or _RELATION.search(self.text[max(sentence.start, pos - 50) : pos]):
+                return []
+            found.insert(0, p)
+            edge = pos
+        return list(dict.fromkeys(found)) if len(set(found)) < len(set(self._acted_on(sentence))) else []
+
+    def _taken_to_an_office(self, t: Trigger, to: str | None) -> bool:
+        """ "taken to the Investigative Committee and charged": brought before a body, not
+        moved from one place of detention to another."""
+        if to is None or not _TAKEN.search(self.text, t.start, t.end):
+            return False
+        org = next((o for o in self.orgs if to in o.names()), None)
+        return org is not None and org.kind != "detention-facility"
+
+    def _clause_subject(self, sentence: Sentence, t: Trigger, orgs: list[tuple[int, int, Organisation]]) -> str | None:
+        """The body opening the sentence as the subject of an active verb: "On 9 May, officers
+        of the X raided her home and arrested her" (not "X said she was arrested")."""
+        if _AUX_START.match(self.text, t.start):
+            return None
+        for s, e, o in orgs:
+            if e > t.start:
+                break
+            if _CLAUSE_SUBJECT_HEAD.fullmatch(self.text, sentence.start, s) and not _NOT_AGENT_BETWEEN.search(
+                self.text, e, t.start
+            ):
+                return o.name
         return None
 
     def _judge(self, sentence: Sentence, t: Trigger, triggers: list[Trigger]) -> str | None:
@@ -461,6 +594,10 @@ class EventExtractor:
             name = re.sub(r"\s+(?:City|Town|Region|Oblast|Province|District)$", "", m.group(1))
             if not inside_org and (is_place(name) or is_place(name.split()[0])):
                 return name
+        # "raided her home in X and arrested her": coordinated acts share the place.
+        shared = _SHARED_PLACE.search(self.text, max(sentence.start, t.start - 60), t.start)
+        if shared and is_place(shared.group(1)):
+            return shared.group(1)
         if authority:
             org = next((o for o in self.orgs if authority in o.names()), None)
             if org is not None and org.kind == "court" and org.place and not _is_country(org.place):
@@ -495,13 +632,16 @@ class EventExtractor:
                 ends["from"] = held[-1].name
         return ends["from"], ends["to"]
 
-    def _provisions(self, sentence: Sentence, t: Trigger, next_start: int) -> list[str]:
+    def _provisions(self, sentence: Sentence, t: Trigger, next_start: int, alone: bool = False) -> list[str]:
         if t.rule.type not in _PROVISION_TYPES:
             return []
+        # The only act of its kind in the sentence owns every provision in it ("found guilty
+        # under Article X ... and sentenced to 15 days of administrative arrest").
+        start = sentence.start if alone else t.start
         out = [
             p.label
             for p in self.provisions
-            if t.start <= p.start < next_start and p.start < sentence.end and p.code and p.code != "Constitution"
+            if start <= p.start < next_start and p.start < sentence.end and p.code and p.code != "Constitution"
         ]
         return list(dict.fromkeys(out))
 
@@ -524,8 +664,17 @@ class EventExtractor:
         last_single: Person | None = None
         last_seen = -10  # sentence index where the last group was last named
         pending: list[Draft] = []  # events whose people are named in the next sentence
+        single_paragraph = -1
+        principal: Person | None = None  # the last person acted on who is not a relative
         for s_index, sentence in enumerate(self.ct.sentences):
             triggers = self.triggers(s_index, sentence)
+            if last_single is not None and last_single.relative and single_paragraph != sentence.paragraph:
+                # "he", "the writer" opening a new paragraph: the person the report is about,
+                # not a relative told of at the end of the paragraph before ("his wife was
+                # freed on bail").
+                last_single = principal or last_single
+                if len(last_group) == 1:
+                    last_group = [last_single]
             named_here = self._acted_on(sentence, triggers)
             if pending and not triggers and named_here:
                 self._cataphora(pending, sentence, named_here)
@@ -539,6 +688,8 @@ class EventExtractor:
                     last_seen = s_index
                 authority = self._authority(sentence, t)
                 from_, to = self._ends(sentence, t)
+                if t.rule.type == "transfer" and not from_ and self._taken_to_an_office(t, to):
+                    continue
                 record = EventRecord(
                     type=t.rule.type,
                     people=[p.name for p in subjects],
@@ -547,7 +698,13 @@ class EventExtractor:
                     place=self._place(sentence, t, authority),
                     authority=authority,
                     judge=self._judge(sentence, t, triggers),
-                    provisions=self._provisions(sentence, t, next_start),
+                    provisions=self._provisions(
+                        sentence,
+                        t,
+                        next_start,
+                        alone=t.rule.type == "administrative-detention"
+                        and sum(x.rule.type in _PROVISION_TYPES for x in triggers) == 1,
+                    ),
                     from_=from_,
                     to=to,
                     outcome=t.rule.outcome,
@@ -570,7 +727,8 @@ class EventExtractor:
             acted_on = set(named_here)
             singles = [p for _, p in self._people_in(sentence.start, sentence.end) if p in acted_on]
             if singles:
-                last_single = singles[-1]
+                last_single, single_paragraph = singles[-1], sentence.paragraph
+                principal = next((p for p in reversed(singles) if not p.relative), principal)
         return self._finish(drafts)
 
     def _penalty_hints(self, drafts: list[Draft]) -> None:
@@ -674,7 +832,9 @@ class EventExtractor:
                     and x.record.status == r.status
                     and _overlap(x.record, r)
                 ]
-                if len(dated) == 1:
+                # A title line only summarises what the text tells: it never stands alone
+                # beside a dated act of the same kind and people.
+                if len(dated) == 1 or (dated and self._is_heading(d.sentence)):
                     dated[0].record.evidence = _unique_evidence(dated[0].record.evidence + r.evidence)
                     continue
             kept.append(d)
@@ -690,7 +850,9 @@ class EventExtractor:
                 (
                     w
                     for w in reversed(weak)
-                    if w.record.type == d.record.type and 0 <= d.sentence - w.sentence <= 2 and w.record.date
+                    # the date told in the sentences around it ("X was convicted. The judges
+                    # handed down the verdict on Monday.")
+                    if w.record.type == d.record.type and -1 <= d.sentence - w.sentence <= 2 and w.record.date
                 ),
                 None,
             )
@@ -707,6 +869,21 @@ class EventExtractor:
             ]
             if previous:
                 d.record.date, d.dated_by = previous[-1].record.date, "previous"
+                continue
+            hearing = [
+                p
+                for p in drafts
+                if 1 <= d.sentence - p.sentence <= 2
+                and p.record.date
+                and p.record.status == "occurred"
+                and d.record.type == "pretrial-detention"
+                and p.record.type in ("charge", "trial-start", "other")
+                and _overlap(p.record, d.record)
+                and self.ct.sentences[p.sentence].paragraph == self.ct.sentences[d.sentence].paragraph
+            ]
+            if hearing:
+                # "On 5 May they were charged ... The magistrate remanded them": the same hearing.
+                d.record.date, d.dated_by = hearing[-1].record.date, "previous"
                 continue
             acquitted = [
                 p

@@ -328,7 +328,25 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
             col.add(m.start(), m.end(), m.group(0), kind, "org.generic")
     # 4. Known organisations and acronyms.
     _known_orgs(col, chunks)
-    return _merge(col.orgs, ct)
+    merged = _merge(col.orgs, ct)
+    _acronym_mentions(merged, text)
+    return merged
+
+
+def _acronym_mentions(orgs: list[Organisation], text: str) -> None:
+    """ "the Specialized Criminal Court (SCC) ... the SCC convicted her": once a report defines an
+    acronym, each later bare use of it names the same organisation."""
+    taken = Spans([(m.start, m.end) for o in orgs for m in o.mentions])
+    for org in orgs:
+        for alias in org.aliases:
+            if not re.fullmatch(r"[A-Z][A-Z\-]{1,9}", alias) or alias == org.name:
+                continue
+            first = org.mentions[0].start
+            for m in re.finditer(rf"(?<![\w\-]){re.escape(alias)}(?![\w\-])", text):
+                if m.start() > first and not taken.overlaps(m.start(), m.end()):
+                    org.mentions.append(OrgMention(m.start(), m.end(), alias))
+                    taken.add(m.start(), m.end())
+        org.mentions.sort(key=lambda x: x.start)
 
 
 def _in_a_country(description: str) -> bool:
@@ -426,7 +444,9 @@ def _known_forms() -> tuple[re.Pattern[str], dict[str, dict[str, Any]]]:
         for form in [entry["name"], *entry.get("aliases", []), *([entry["acronym"]] if entry.get("acronym") else [])]:
             by_form.setdefault(form, entry)
     forms = sorted(by_form, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])"), by_form
+    # A name ending in a number may be a provision's ("Article 19.3", "Article 19 of the Covenant").
+    alternatives = [re.escape(f) + (r"(?!\.\d|\s+of\s)" if f[-1].isdigit() else "") for f in forms]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])"), by_form
 
 
 def _known_orgs(col: _Collector, chunks: list[tuple[int, int, str]]) -> None:

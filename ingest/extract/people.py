@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from ingest.extract.resources import is_given_name, is_place, titles, vocabulary, word_set
 from ingest.extract.text import CleanText
@@ -29,6 +30,9 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*(?:’s|'s)?", re.U)
 _PARTICLE_NAME = re.compile(r"(?:al|el|ad|ad|as|ash|at|az|an|ar|ibn|bin|bint|abu|ben|ould)-[A-Z]")
 _VERB_FIRST = re.compile(r"\s*(?:[a-z]+ed|found|said|told|gave|took|held|ruled|sentenced|ordered|went|says|tells)\b")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
+_NICKNAME_OPEN = (' "', " “")
+_NICKNAME_CLOSE = ('" ', "” ")
+_HYPHENATED_GIVEN = re.compile(r"[A-Z][a-z]{1,5}-[a-z]{2,5}")
 
 
 @dataclass
@@ -48,6 +52,9 @@ class Person:
     position: str | None = None
     residence: str | None = None
     aliases: list[str] = field(default_factory=list)
+    # Introduced as a relative of someone ("his wife, the illustrator X", "her brothers X and
+    # Y"): acts against them do not make them defenders, and they are not who a report is about.
+    relative: bool = False
     mentions: list[PersonMention] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     score: int = 0
@@ -58,6 +65,10 @@ class Person:
 
     @property
     def surname(self) -> str:
+        # Chinese and Korean names put the family name before a hyphenated given name
+        # ("Kelvin Chan Tai-man", "Chan Tai-man"): the family name is the word before it.
+        if len(self.tokens) >= 2 and _HYPHENATED_GIVEN.fullmatch(self.tokens[-1]):
+            return self.tokens[-2]
         return self.tokens[-1]
 
     def names(self) -> list[str]:
@@ -100,6 +111,8 @@ def _title_kind(words: list[str]) -> tuple[str, str] | None:
 
 @lru_cache(maxsize=8192)
 def _title_of(joined: str) -> tuple[str, str] | None:
+    # "ex-union chief": a former post names the same kind of person as the post.
+    joined = re.sub(r"(?:^|(?<=\s))ex-", "", joined)
     best: tuple[str, str] | None = None
     for kind, ts in titles().items():
         for t in ts:
@@ -140,9 +153,16 @@ class _Finder:
             while j < n:
                 t = self.toks[j]
                 gap = self.text[self.toks[j - 1].end : t.start]
+                if gap in _NICKNAME_OPEN and j + 1 < n and self.text[t.end : self.toks[j + 1].start] in _NICKNAME_CLOSE:
+                    j += 2  # a nickname in quotes inside the name: Robert "Bobby" Okello
+                    if not self.toks[j - 1].is_cap:
+                        j -= 2
+                        break
+                    continue
                 if gap not in (" ", ". ", "."):
                     break
-                if gap.startswith(".") and self.toks[j - 1].word.lower() not in self.honorifics:
+                initial = len(self.toks[j - 1].word) == 1 and self.toks[j - 1].word.isupper()
+                if gap.startswith(".") and self.toks[j - 1].word.lower() not in self.honorifics and not initial:
                     break
                 if t.is_cap or (t.word.lower() in self.particles and j + 1 < n and self.toks[j + 1].is_cap):
                     if _POSSESSIVE.search(self.toks[j - 1].text) and self.toks[j - 1].text[-1] in "’'s":
@@ -198,6 +218,8 @@ class _Finder:
         while k < len(toks):
             low = toks[k].word.lower()
             two = " ".join(t.word.lower() for t in toks[k : k + 2])
+            if two.replace(" ", ".") in self.honorifics:
+                two = two.replace(" ", ".")  # "H.E." read as two initials
             if two in self.honorifics:
                 honorific = True
                 score += 3
@@ -210,6 +232,13 @@ class _Finder:
                 score += 3
                 k += 1
                 continue
+            title2 = _title_of(two) if k + 3 <= len(toks) else None
+            if title2 and title2[1] == two:  # "Chief Magistrate", "Prime Minister"
+                score += 2
+                roles.append(f"{toks[k].word} {toks[k + 1].word}")
+                kind_hint = kind_hint or title2[0]
+                k += 2
+                continue
             title = _title_kind([low])
             if title and k + 2 <= len(toks):
                 score += 2
@@ -217,6 +246,8 @@ class _Finder:
                 kind_hint = kind_hint or title[0]
                 k += 1
                 continue
+            if len(low) == 1 and self.text.startswith(".", toks[k].end):
+                break  # an initial ("A. N. Petrova"), not the article "A"
             if low in self.not_name and not toks[k].is_caps:
                 k += 1  # "Despite", "Urging", sentence-initial words
                 continue
@@ -228,11 +259,15 @@ class _Finder:
         if not 2 <= len(name_toks) <= 4:
             return None
         words = [t.word for t in name_toks]
-        if any(w.lower() in self.not_name for w in words) or _title_kind([words[-1].lower()]):
+        if any(w.lower() in self.not_name and len(w) > 1 for w in words) or _title_kind([words[-1].lower()]):
             return None
         if all(t.is_caps for t in name_toks) and not honorific:
             return None  # headings in capitals ("JOURNALIST DETAINED ON ...")
         name = " ".join(words)
+        if any(len(w) == 1 and w.isupper() for w in words[:-1]) or any(
+            self.text[a.end : b.start] in _NICKNAME_OPEN for a, b in pairwise(name_toks)
+        ):
+            name = self.text[name_toks[0].start : name_toks[-1].start + len(words[-1])]  # "E. V. Lukina"
         if is_place(name) or any(is_place(w) and not is_given_name(w) for w in words[:1]):
             return None
         start, end = name_toks[0].start, name_toks[-1].start + len(name_toks[-1].word)
@@ -317,10 +352,20 @@ def find_people(ct: CleanText, model_spans: list[tuple[int, int]] | None = None)
         if len(p.tokens) > len(same.tokens):
             same.name, same.tokens = p.name, p.tokens
     _propagate(ct, people)
+    kin = _kin_before()
     for p in people:
         _describe(ct, p)
         p.mentions.sort(key=lambda m: m.start)
+        first = p.mentions[0].start
+        p.relative = p.kind == "other" and bool(kin.search(ct.text, max(0, first - 70), first))
     return people
+
+
+@lru_cache(maxsize=1)
+def _kin_before() -> re.Pattern[str]:
+    """ "his wife, the illustrator", "her brothers X and": a relation word right before a name."""
+    words = "|".join(sorted((re.escape(w) for w in word_set("relatives")), key=len, reverse=True))
+    return re.compile(rf"\b(?:his|her|their)\s+(?:\w+\s+)?(?:{words})\b[^.;:\n]{{0,45}}$", re.I)
 
 
 def _same_person(a: Person, b: Person) -> bool:
@@ -331,6 +376,20 @@ def _same_person(a: Person, b: Person) -> bool:
     if ka[0] == kb[0] and ka[-1] == kb[-1]:
         return True
     short, long_ = sorted((ka, kb), key=len)
+    # "M.O. Belkacemi" for "Mohand Ouali Belkacemi": initials of the given names, same surname.
+    sa, la = sorted((a.tokens, b.tokens), key=lambda ts: sum(len(t) > 1 for t in ts))
+    if (
+        len(sa) == len(la)
+        and ka[-1] == kb[-1]
+        and all(len(t.rstrip(".")) == 1 for t in sa[:-1])
+        and all(t[0].lower() == u[0].lower() for t, u in zip(sa[:-1], la[:-1], strict=True))
+        and any(len(t) > 1 for t in la[:-1])
+    ):
+        return True
+    # "Ana Ruiz" after "Ana María Ruiz Soto": given name and first family name of a name with
+    # two family names (Spanish, Portuguese usage).
+    if len(short) == 2 and len(long_) == 4 and short[0] == long_[0] and short[1] == long_[2]:
+        return True
     # "Tesfaye Alemu" after "Tesfaye Alemu Bekele": a whole-token prefix of two or more tokens.
     return len(short) >= 2 and len(long_) > len(short) and short in (long_[-len(short) :], long_[: len(short)])
 
@@ -427,7 +486,8 @@ def _describe(ct: CleanText, p: Person) -> None:
         if appos_text:
             context.append(appos_text)
         pre = re.search(r"(?:^|[,.;:(]\s*|\b(?:the|a|an)\s+)([a-z][\w\s\-]{2,50})\s*,?\s*$", before)
-        if pre:
+        # "the magistrate released X": a role followed by a verb is the one acting on X.
+        if pre and not re.search(r"\b\w+(?:ed|ing)\s*,?\s*$", pre.group(1)):
             context.append(pre.group(1))
         if m.start == p.mentions[0].start and not appos_text:
             line_before = text[: m.start].rsplit("\n", 2)

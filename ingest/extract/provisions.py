@@ -14,10 +14,11 @@ from functools import lru_cache
 from ingest.extract.resources import compile_pattern, load_yaml
 from ingest.extract.text import CleanText
 
-_NUM = r"\d+(?:[.\-]\d+)*"
+# "87 bis", "144 ter": Latin suffixes of articles inserted later (French, Italian, Belgian... codes).
+_NUM = r"\d+(?:[.\-]\d+)*(?:[A-Z]\b)?(?:\s+(?:bis|ter|quater|quinquies)\b)?"
 _PART = r"(?:,?\s*(?:part|paragraph|para|clause|section|item)\.?\s*(?P<part{n}>\d+|[a-z]\b))?"
 _ARTICLE = re.compile(
-    r"\b(?:articles?|arts?\.)\s*"
+    r"\b(?:articles?|arts?\.|(?P<section>sections?|secs?\.))\s*"
     rf"(?P<list>{_NUM}{_PART.format(n=0)}(?:\s*(?:,|and|&)\s*{_NUM}{_PART.format(n=1)})*)",
     re.I,
 )
@@ -65,7 +66,9 @@ def _code_at(text: str, start: int, end: int) -> tuple[str, int] | None:
         offset += word.end()
     named = _statute().match(window, m.end())
     if named:
-        return " ".join(named.group(0).split()), end + named.end()
+        # "Republic Act No. 10591" is written "Republic Act 10591".
+        name = re.sub(r"\bNo\.?\s*(?=\d)", "", " ".join(named.group(0).split()))
+        return name, end + named.end()
     return None
 
 
@@ -74,7 +77,8 @@ def _statute() -> re.Pattern[str]:
     heads = "|".join(re.escape(str(h)) for h in load_yaml("legal.yaml").get("statute_heads", []))
     word = r"(?:[A-Z][\w’'\-]*|\((?:[A-Z][\w\-]*\s*)+\))"
     return re.compile(
-        rf"(?:{word}\s+(?:(?:of|on|for|and|the)\s+)?){{1,5}}(?:{heads})\b|(?:{heads})\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}}"
+        rf"(?:{word}\s+(?:(?:of|on|for|and|the)\s+)?){{1,5}}(?:{heads})\b(?:\s+No\.?\s*\d+(?:[-/]\d+)*)?"
+        rf"|(?:{heads})\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}}"
     )
 
 
@@ -84,6 +88,8 @@ def find_provisions(ct: CleanText) -> list[ProvisionMention]:
     for m in _ARTICLE.finditer(text):
         items = list(_ITEM.finditer(m.group("list")))
         code_hit = _code_at(text, m.start(), m.end())
+        if m.group("section") and code_hit is None:
+            continue  # "section 3" of anything but a named law (a report's own sections)
         base = m.start("list")
         for it in items:
             mentions.append(
