@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from api.cache import per_store
 from api.curated.agents import agent_acts
 from api.curated.common import GENERIC_ORGANISATION, KIND_OF_ORGANISATION, Ctx, NotFound, best_label, split
-from api.curated.search import THRESHOLD, best_score
+from api.curated.search import ranked
 from api.identity import survivor_map
 
 
@@ -51,19 +51,7 @@ def _build_organisation_index(ctx: Ctx) -> list[dict[str, Any]]:
 
 def list_organisations(ctx: Ctx, q: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     """Organisations of `kind`, and when `q` is given those a name of which matches it, best first."""
-    items = []
-    for org in organisation_index(ctx):
-        if kind and org["kind"] != kind:
-            continue
-        item = dict(org)
-        if q:
-            match = best_score(q, org["names"])
-            if match < THRESHOLD:
-                continue
-            item["score"] = round(match, 1)
-        items.append(item)
-    items.sort(key=lambda i: (-(i.get("score") or 0), -i["documents"], i["label"].casefold(), i["iri"]))
-    return items
+    return ranked(organisation_index(ctx), q, lambda org: not kind or org["kind"] == kind)
 
 
 def organisation_detail(ctx: Ctx, iri: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from api.cache import per_store
 from api.curated.agents import agent_acts
 from api.curated.common import KIND_OF_PERSON, Ctx, NotFound, best_label, split
 from api.curated.events import events_by
-from api.curated.search import THRESHOLD, best_score
+from api.curated.search import ranked
 from api.identity import survivor_map
 from ingest.vocab import CG
 
@@ -47,19 +47,7 @@ def _build_person_index(ctx: Ctx) -> list[dict[str, Any]]:
 def list_persons(ctx: Ctx, q: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     """People filtered by `kind` and, when `q` is given, the ones a name of whom matches it,
     best match first (then the most documented)."""
-    items = []
-    for person in person_index(ctx):
-        if kind and kind not in person["kinds"]:
-            continue
-        item = dict(person)
-        if q:
-            match = best_score(q, person["names"])
-            if match < THRESHOLD:
-                continue
-            item["score"] = round(match, 1)
-        items.append(item)
-    items.sort(key=lambda i: (-(i.get("score") or 0), -i["documents"], i["label"].casefold(), i["iri"]))
-    return items
+    return ranked(person_index(ctx), q, lambda person: not kind or kind in person["kinds"])
 
 
 def person_detail(ctx: Ctx, iri: str) -> dict[str, Any]:

@@ -6,7 +6,9 @@ romanisation variants compare equal; rapidfuzz then scores what is left (typos, 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -36,3 +38,23 @@ def score(query: str, name: str) -> float:
 
 def best_score(query: str, names: list[str]) -> float:
     return max((score(query, n) for n in names), default=0.0)
+
+
+def ranked(
+    entries: Iterable[dict[str, Any]], q: str | None, keep: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    """Index entries that `keep` accepts and, when `q` is given, whose names match it (with
+    their `score`), best match first, then the most documented, then by label and IRI."""
+    items = []
+    for entry in entries:
+        if not keep(entry):
+            continue
+        item = dict(entry)
+        if q:
+            match = best_score(q, entry["names"])
+            if match < THRESHOLD:
+                continue
+            item["score"] = round(match, 1)
+        items.append(item)
+    items.sort(key=lambda i: (-(i.get("score") or 0), -i["documents"], i["label"].casefold(), i["iri"]))
+    return items
