@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,3 +91,21 @@ def best_label(labels: list[str]) -> str:
     """The name to show for an entity several documents name: the longest (fullest) form,
     ties broken alphabetically so the choice is stable."""
     return sorted(labels, key=lambda s: (-len(s), s))[0] if labels else ""
+
+
+def fold_by_survivor(
+    rows: list[dict[str, str | None]],
+    key: str,
+    merged: Mapping[str, str],
+    slots: Mapping[str, str],
+    value_of: Callable[[str, str], str] = lambda what, value: value,
+) -> dict[str, dict[str, set[str]]]:
+    """Rows of (entity, what, value) folded into one set per slot for each surviving entity
+    (IRIs merged by resolution count as their survivor). `slots` maps each `what` to its set."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for r in rows:
+        iri = r[key] or ""
+        entity = found.setdefault(merged.get(iri, iri), {slot: set() for slot in slots.values()})
+        what = r["what"] or "label"
+        entity[slots[what]].add(value_of(what, r["value"] or ""))
+    return found

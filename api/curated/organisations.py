@@ -8,7 +8,15 @@ import pyoxigraph as ox
 
 from api.cache import per_store
 from api.curated.agents import agent_acts
-from api.curated.common import GENERIC_ORGANISATION, KIND_OF_ORGANISATION, Ctx, NotFound, best_label, split
+from api.curated.common import (
+    GENERIC_ORGANISATION,
+    KIND_OF_ORGANISATION,
+    Ctx,
+    NotFound,
+    best_label,
+    fold_by_survivor,
+    split,
+)
 from api.curated.search import ranked
 from api.identity import survivor_map
 
@@ -30,14 +38,8 @@ def organisation_index(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 def _build_organisation_index(ctx: Ctx) -> list[dict[str, Any]]:
-    merged = survivor_map(ctx.store)
-    found: dict[str, dict[str, Any]] = {}
-    slot = {"label": "labels", "alias": "aliases", "class": "classes", "document": "docs"}
-    for r in ctx.run("organisations.rq"):
-        iri = r["org"] or ""
-        target = merged.get(iri, iri)
-        o = found.setdefault(target, {"labels": set(), "aliases": set(), "classes": set(), "docs": set()})
-        o[slot[r["what"] or "label"]].add(r["value"] or "")
+    slots = {"label": "labels", "alias": "aliases", "class": "classes", "document": "docs"}
+    found = fold_by_survivor(ctx.run("organisations.rq"), "org", survivor_map(ctx.store), slots)
     return [
         {
             **ctx.ref(iri, best_label(sorted(o["labels"])) or None),

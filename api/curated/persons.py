@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from api.cache import per_store
 from api.curated.agents import agent_acts
-from api.curated.common import KIND_OF_PERSON, Ctx, NotFound, best_label, split
+from api.curated.common import KIND_OF_PERSON, Ctx, NotFound, best_label, fold_by_survivor, split
 from api.curated.events import events_by
 from api.curated.search import ranked
 from api.identity import survivor_map
@@ -24,15 +24,14 @@ def person_index(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 def _build_person_index(ctx: Ctx) -> list[dict[str, Any]]:
-    merged = survivor_map(ctx.store)
-    people: dict[str, dict[str, Any]] = {}
-    slot = {"label": "labels", "alias": "aliases", "kind": "kinds", "document": "docs"}
-    for r in ctx.run("persons.rq"):
-        iri = r["person"] or ""
-        target = merged.get(iri, iri)
-        p = people.setdefault(target, {"labels": set(), "aliases": set(), "kinds": set(), "docs": set()})
-        value = r["value"] or ""
-        p[slot[r["what"] or "label"]].add(KIND_OF_PERSON.get(value, value) if r["what"] == "kind" else value)
+    slots = {"label": "labels", "alias": "aliases", "kind": "kinds", "document": "docs"}
+    people = fold_by_survivor(
+        ctx.run("persons.rq"),
+        "person",
+        survivor_map(ctx.store),
+        slots,
+        lambda what, value: KIND_OF_PERSON.get(value, value) if what == "kind" else value,
+    )
     return [
         {
             **ctx.ref(iri, best_label(sorted(p["labels"])) or None),
