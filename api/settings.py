@@ -38,7 +38,13 @@ class Settings:
     max_query_depth: int = 40
     query_timeout: float = 10.0
     row_cap: int = 10_000
+    # Bytes a SPARQL response body may take; rows past it are cut (X-Truncated), like the row cap.
+    byte_cap: int = 16 * 1024 * 1024
     workers: int = field(default_factory=_default_workers)
+    # "required": query workers run off the network (seccomp or an empty network namespace) and
+    # refuse to evaluate if no barrier can be put up; "off" drops that barrier (unsafe: only for
+    # machines where neither works, behind another barrier of the operator's own).
+    query_sandbox: str = "required"
     # Seconds a client is told to wait (Retry-After) after a 503.
     retry_after: int = 5
     # Origins allowed by CORS; "*" (the default) because the endpoint is public and read-only.
@@ -63,9 +69,11 @@ class Settings:
         object.__setattr__(self, "store", Path(self.store))
         if not self.base_iri.endswith(("/", "#")):
             raise ValueError(f"CASEGRAPH_BASE_IRI must end with '/' or '#': {self.base_iri!r}")
-        for name in ("max_query_length", "max_query_depth", "row_cap", "workers", "port"):
+        for name in ("max_query_length", "max_query_depth", "row_cap", "byte_cap", "workers", "port"):
             if getattr(self, name) < 1:
                 raise ValueError(f"setting {name} must be at least 1, not {getattr(self, name)}")
+        if self.query_sandbox not in ("required", "off"):
+            raise ValueError(f"setting query_sandbox must be 'required' or 'off', not {self.query_sandbox!r}")
         if self.query_timeout <= 0:
             raise ValueError(f"setting query_timeout must be positive, not {self.query_timeout}")
 

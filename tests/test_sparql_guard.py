@@ -18,8 +18,8 @@ from api.sparql.guard import QueryRefused, check_text, inspect, scan
         ("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }", "SELECT", True),
         # the word SERVICE inside a string, an IRI, a comment or a variable is harmless
         ('SELECT ("SERVICE" AS ?x) WHERE { ?service <http://example.org/SERVICE> ?o } # SERVICE', "SELECT", False),
-        # RDF-star, which rdflib's grammar lacks: the lexer decides the form
-        ("SELECT * WHERE { << ?s ?p ?o >> ?q ?r }", "SELECT", False),
+        # Unicode escapes are expanded before the parse, as the engine does
+        ("\\u0053ELECT * WHERE { ?s ?p ?o }", "SELECT", False),
     ],
 )
 def test_queries_pass_with_their_form(query: str, form: str, has_dataset: bool) -> None:
@@ -40,6 +40,10 @@ def test_queries_pass_with_their_form(query: str, form: str, has_dataset: bool) 
         ("select * where { optional { service silent <http://x.invalid/> { ?s ?p ?o } } }", "SERVICE"),
         # rdflib cannot parse this (RDF-star) but SERVICE is still found
         ("SELECT * WHERE { << ?s ?p ?o >> ?q ?r . SERVICE <http://x.invalid/> { ?a ?b ?c } }", "SERVICE"),
+        # fail closed: what the checker's grammar cannot read is refused, SERVICE or not
+        ("SELECT * WHERE { << ?s ?p ?o >> ?q ?r }", "cannot parse"),
+        ("SELECT * WHERE { ?s ?p ?o LATERAL { ?o ?q ?r } }", "cannot parse"),
+        ("ASK {", "cannot parse"),
     ],
 )
 def test_updates_and_remote_access_are_refused(query: str, words: str) -> None:
@@ -48,10 +52,20 @@ def test_updates_and_remote_access_are_refused(query: str, words: str) -> None:
     assert 400 <= info.value.status < 500
 
 
-def test_scan_counts_brackets_outside_strings_iris_and_comments() -> None:
+def test_scan_counts_brackets_outside_strings_and_comments() -> None:
     assert scan("SELECT * WHERE { { FILTER((?x)) } }").depth == 4
     assert scan('SELECT * WHERE { ?s ?p "{{{{((((" } # {{{{{{').depth == 1
-    assert scan("SELECT * WHERE { ?s <http://example.org/a(b)> ?o }").depth == 1
+    # brackets inside what looks like an IRI count: `?a<((((1))))&&?b>0` is an expression
+    assert scan("SELECT * WHERE { ?s <http://example.org/a(b)> ?o }").depth == 2
+    assert scan("SELECT * WHERE { FILTER(?a<((((1))))&&?b>0) }").depth == 6
+    # escapes are expanded first
+    assert scan("SELECT * WHERE { FILTER(\\u0028\\u00281)) }").depth == 4
+
+
+def test_keywords_are_read_after_escapes_and_between_glued_tokens() -> None:
+    assert "SERVICE" in scan("SELECT * { ?s rdf:type?o.SERVICE<http://x/>{?a ?b ?c} }").keywords
+    assert "SERVICE" in scan("SELECT * { \\u0053ERVICE <http://x/> {} }").keywords
+    assert "SERVICE" not in scan("SELECT ?service { ?s ex:SERVICE 'SERVICE' } # SERVICE").keywords
 
 
 def test_check_text_bounds_length_and_depth() -> None:

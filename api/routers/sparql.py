@@ -3,7 +3,8 @@
 GET ?query=, POST form (query=) and POST application/sparql-query; default-graph-uri and
 named-graph-uri (graphs inside the store only; without them the default graph is the union of
 all graphs). Update requests are refused. The query text is bounded here; the worker parses it
-with a real parser and refuses updates and SERVICE before evaluating it (api.sparql.guard).
+with a real parser, refuses what it cannot parse, updates and SERVICE before evaluating it
+(api.sparql.guard), and cannot reach the network in any case (api.sparql.sandbox).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def query_pool(request: Request) -> QueryPool:
     state = request.app.state
     if state.query_pool is None:
         settings: Settings = state.settings
-        state.query_pool = QueryPool(settings.store, settings.workers)
+        state.query_pool = QueryPool(settings.store, settings.workers, settings.query_sandbox)
     pool: QueryPool = state.query_pool
     return pool
 
@@ -129,6 +130,8 @@ async def sparql(request: Request) -> Response:
         "default_graphs": default_graphs if default_graphs or named_graphs else None,
         "named_graphs": named_graphs if default_graphs or named_graphs else None,
         "row_cap": settings.row_cap,
+        "byte_cap": settings.byte_cap,
+        "max_depth": settings.max_query_depth,
         "base_iri": str(request.url.replace(query="")),
     }
     retry = {"Retry-After": str(settings.retry_after)}
@@ -140,12 +143,20 @@ async def sparql(request: Request) -> Response:
         )
     except PoolBusy:
         return PlainTextResponse("every query worker is busy; try again shortly\n", status_code=503, headers=retry)
-    except WorkerCrashed as exc:
-        return PlainTextResponse(f"query evaluation failed ({exc})\n", status_code=500)
+    except WorkerCrashed:
+        # The worker died on this query (memory, a crash in the engine): this query fails, the
+        # server and every other query go on (the worker has been replaced).
+        return PlainTextResponse(
+            "query stopped: its worker ended while evaluating it (it may need more memory than a public "
+            "query may use); the query was not answered\n",
+            status_code=503,
+            headers=retry,
+        )
     headers = {"Vary": "Accept"}
     if outcome["truncated"]:
         headers["X-Truncated"] = "true"
         headers["X-Row-Cap"] = str(settings.row_cap)
+        headers["X-Byte-Cap"] = str(settings.byte_cap)
     if outcome["status"] == 503:
         headers.update(retry)
     media = outcome["media_type"]

@@ -1,14 +1,19 @@
-"""Safety checks on query text, all made BEFORE the query is evaluated.
+"""Safety checks on a public query, all made BEFORE the engine sees it. They fail closed.
 
-Two layers:
-- `check_text` (in the server process, cheap): length, and bracket nesting depth from a small
-  lexer that skips strings, IRIs and comments. Deeply nested queries crash pyoxigraph's parser
-  (and exhaust Python's recursion in rdflib's), so they are refused before any parser sees them.
-- `inspect` (in a worker process): a real SPARQL parse with rdflib's grammar. Updates (LOAD,
-  INSERT, CLEAR, ...) and SERVICE are refused; the query form (SELECT/ASK/CONSTRUCT/DESCRIBE)
-  picks the result formats. Where rdflib's grammar lags behind oxigraph's (RDF-star, newer
-  functions) the lexer's keywords decide, so a query rdflib cannot parse is still checked for
-  SERVICE and update keywords, and oxigraph's own parser then accepts or rejects it.
+Three layers, each enough on its own for what it covers:
+
+1. `check_text` (in the server process, cheap): the length, and a conservative bound on bracket
+   nesting read off the text with Unicode escapes expanded. Brackets inside IRIs count too
+   (`<((((...>` must not hide depth), only strings and comments are skipped. This keeps deep
+   nesting away from every recursive parser (rdflib's, and oxigraph's own).
+2. `inspect` (in a worker process): a real parse with rdflib's SPARQL 1.1 grammar. A query the
+   grammar cannot parse is REFUSED, never passed on to be judged by keywords: whatever the
+   checker cannot read, it cannot vouch for. On the parse: updates, LOAD and SERVICE (in any
+   spelling, nested in any subquery) are refused, and the parse tree's depth and size are bounded.
+   A plain word scan for SERVICE/LOAD outside strings, IRIs and comments runs as well, so a
+   query where rdflib's parse and the engine's might differ still cannot name a service.
+3. The worker itself cannot reach the network (api.sparql.sandbox): a gap in 1 and 2 stays a
+   query error, not a request to another host.
 
 Remote data is never fetched otherwise: FROM / FROM NAMED and default-graph-uri /
 named-graph-uri only select graphs inside the store (oxigraph does not dereference them; a name
@@ -18,6 +23,8 @@ not in the store is an empty graph).
 from __future__ import annotations
 
 import re
+import sys
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -25,7 +32,24 @@ from typing import Any
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 # Keywords that only occur in SPARQL Update requests, or that make the engine fetch remote data.
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
-REMOTE_KEYWORDS = frozenset({"SERVICE"})
+REMOTE_KEYWORDS = frozenset({"SERVICE", "LOAD"})
+# rdflib's parse-tree names of everything that reaches outside the store or writes to it.
+FORBIDDEN_NODES = {
+    "ServiceGraphPattern": "SERVICE is not allowed: this endpoint never fetches data from elsewhere",
+    "Load": "LOAD is not allowed: this endpoint is read-only and never fetches data",
+}
+# How many parse-tree levels one level of brackets may take (a FILTER expression descends through
+# about six grammar rules per parenthesis), and the tree's size per character of query text.
+TREE_LEVELS_PER_BRACKET = 8
+TREE_BASE_DEPTH = 16
+# rdflib's grammar recurses once per grammar rule; these bound a parse of a query that passed
+# the text check, in a thread with room for that recursion.
+_PARSE_RECURSION_LIMIT = 60_000
+_PARSE_STACK_BYTES = 512 * 1024 * 1024
+
+# `\uXXXX` and `\UXXXXXXXX` are expanded in the whole query text before parsing (SPARQL 1.1
+# section 19.2), by rdflib and by oxigraph alike: every check reads the expanded text.
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 _TOKEN = re.compile(
     r"""
@@ -33,13 +57,14 @@ _TOKEN = re.compile(
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00b7-\U000effff]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()\[\];,]*)?|:[^\s{}()\[\];,]*)
-  | (?P<open>[({\[])
-  | (?P<close>[)}\]])
+  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\U000effff]+)
+  | (?P<pname>(?:[A-Za-z_\u00c0-\U000effff][A-Za-z0-9_\-.\u00b7\u00c0-\U000effff]*)?
+              :[A-Za-z0-9_\-:.%\\\u00b7\u00c0-\U000effff]*)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_OPEN, _CLOSE = "({[", ")}]"
 
 
 class QueryRefused(Exception):
@@ -50,24 +75,47 @@ class QueryRefused(Exception):
         self.status = status
 
 
+def expand_escapes(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return _ESCAPE.sub(one, text)
+
+
 @dataclass(frozen=True)
 class Scan:
-    depth: int  # deepest bracket nesting
-    keywords: frozenset[str]  # bare words (not in strings, IRIs, comments, prefixed names), upper case
+    depth: int  # deepest bracket nesting (an upper bound: brackets in IRIs count)
+    keywords: frozenset[str]  # bare words (not in strings, IRIs, comments, names), upper case
 
 
 def scan(text: str) -> Scan:
+    """Bracket depth and bare keywords of `text` (escapes expanded). Strings and comments are
+    skipped; every other bracket counts, inside an IRI too, so a bracket the lexer reads as
+    part of an IRI and the parser as an expression is never missed."""
+    text = expand_escapes(text)
     depth = deepest = 0
     words: set[str] = set()
+    position = 0
+
+    def count(chunk: str) -> None:
+        nonlocal depth, deepest
+        for ch in chunk:
+            if ch in _OPEN:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif ch in _CLOSE:
+                depth = max(0, depth - 1)
+
     for m in _TOKEN.finditer(text):
+        count(text[position : m.start()])  # punctuation between tokens
+        position = m.end()
         kind = m.lastgroup
-        if kind == "open":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif kind == "close":
-            depth = max(0, depth - 1)
-        elif kind == "word" and ":" not in m.group():
+        if kind == "iri":
+            count(m.group())
+        elif kind == "word":
             words.add(m.group().upper())
+    count(text[position:])
     return Scan(deepest, frozenset(words))
 
 
@@ -81,72 +129,118 @@ def check_text(query: str, *, max_length: int, max_depth: int) -> Scan:
     return result
 
 
-def _refuse_keywords(keywords: frozenset[str]) -> None:
-    if keywords & REMOTE_KEYWORDS:
-        raise QueryRefused("SERVICE is not allowed: this endpoint never fetches data from elsewhere")
-    if "LOAD" in keywords:
-        raise QueryRefused("LOAD is not allowed: this endpoint is read-only and never fetches data")
-    found = keywords & UPDATE_KEYWORDS
-    if found and not keywords & set(FORMS):
-        raise QueryRefused(f"updates are not allowed ({', '.join(sorted(found))}): this endpoint is read-only")
-
-
-def _names(node: Any) -> set[str]:
-    """Names of all parse-tree nodes (rdflib CompValue) below `node`."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, CompValue):
-            found.add(n.name)
-            stack.extend(n.values())
-        elif isinstance(n, list | tuple) or hasattr(n, "asList"):
-            stack.extend(n)
-    return found
-
-
 @dataclass(frozen=True)
 class Inspection:
     form: str  # "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE"
     has_dataset: bool  # the query names its own dataset (FROM / FROM NAMED)
+    tree_depth: int
+    tree_size: int
+
+
+@dataclass(frozen=True)
+class Tree:
+    names: frozenset[str]  # every parse-tree node name
+    depth: int
+    size: int
+
+
+def _walk(root: Any) -> Tree:
+    """Names, depth and node count of an rdflib parse tree, without recursion."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    names: set[str] = set()
+    deepest = size = 0
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        node, level = stack.pop()
+        size += 1
+        deepest = max(deepest, level)
+        if isinstance(node, CompValue):
+            names.add(node.name)
+            stack.extend((child, level + 1) for child in node.values())
+        elif isinstance(node, list | tuple) or hasattr(node, "asList"):
+            stack.extend((child, level + 1) for child in node)
+    return Tree(frozenset(names), deepest, size)
+
+
+def _parse(parser: Any, text: str) -> Any:
+    """Run an rdflib parse with room to recurse, in its own thread; RecursionError is
+    re-raised here, a crash of the interpreter is made impossible by the big stack."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(previous, _PARSE_RECURSION_LIMIT))
+        try:
+            outcome["tree"] = parser(text)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    old_size = threading.stack_size()
+    threading.stack_size(_PARSE_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="sparql-parse")
+        thread.start()
+    finally:
+        threading.stack_size(old_size)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["tree"]
+
+
+def _refuse_update(query: str, lexed: Scan) -> None:
+    """Raise the update refusal when `query` parses as SPARQL Update."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        tree = _parse(parseUpdate, query)
+    except (ParseException, RecursionError):
+        return
+    names = _walk(tree).names
+    if "Load" in names or "LOAD" in lexed.keywords:
+        raise QueryRefused(FORBIDDEN_NODES["Load"])
+    kinds = sorted(lexed.keywords & UPDATE_KEYWORDS) or ["update"]
+    raise QueryRefused(f"updates are not allowed ({', '.join(kinds)}): this endpoint is read-only")
 
 
 @lru_cache(maxsize=512)
-def inspect(query: str) -> Inspection:
-    """The query's form and whether it has FROM clauses; raises QueryRefused for updates,
-    SERVICE and remote fetches. Cached: the same text is parsed once per worker."""
+def inspect(query: str, max_depth: int = 40, max_tree_size: int = 200_000) -> Inspection:
+    """The query's form and whether it has FROM clauses; raises QueryRefused for anything the
+    checker cannot parse, updates, SERVICE, LOAD, and trees past the limits. Cached: the same
+    text is parsed once per worker."""
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import parseQuery
 
-    lexed = scan(query)
+    lexed = check_text(query, max_length=sys.maxsize, max_depth=max_depth)
+    if lexed.keywords & REMOTE_KEYWORDS:
+        word = sorted(lexed.keywords & REMOTE_KEYWORDS)[0]
+        raise QueryRefused(FORBIDDEN_NODES["ServiceGraphPattern" if word == "SERVICE" else "Load"])
     try:
-        tree = parseQuery(query)
-    except ParseException:
-        try:
-            parseUpdate(query)
-        except ParseException:
-            pass
-        else:
-            kinds = {str(k) for k in lexed.keywords & UPDATE_KEYWORDS} or {"update"}
-            if "LOAD" in kinds:
-                raise QueryRefused("LOAD is not allowed: this endpoint is read-only and never fetches data") from None
-            raise QueryRefused(
-                f"updates are not allowed ({', '.join(sorted(kinds))}): this endpoint is read-only"
-            ) from None
-        # rdflib's grammar does not know it: judge by keywords, let oxigraph's parser decide.
-        _refuse_keywords(lexed.keywords)
-        form = next((f for f in _forms_in_order(query) if f in FORMS), "SELECT")
-        return Inspection(form, "FROM" in lexed.keywords)
-    names = _names(tree)
-    if "ServiceGraphPattern" in names or lexed.keywords & REMOTE_KEYWORDS:
-        raise QueryRefused("SERVICE is not allowed: this endpoint never fetches data from elsewhere")
+        tree = _parse(parseQuery, query)
+    except RecursionError:
+        raise QueryRefused(f"query nested too deeply to check (the limit is {max_depth} levels)") from None
+    except ParseException as exc:
+        _refuse_update(query, lexed)
+        raise QueryRefused(
+            f"query not accepted: the endpoint's SPARQL 1.1 checker cannot parse it ({exc}). Queries are "
+            "checked before they run and what cannot be checked is refused: write plain SPARQL 1.1 "
+            "(RDF-star and engine extensions such as LATERAL are not accepted; put a space between a "
+            "property and the variable after it, `?s a ?o`)"
+        ) from None
+    shape = _walk(tree)
+    for name, message in FORBIDDEN_NODES.items():
+        if name in shape.names:
+            raise QueryRefused(message)
+    depth_limit = TREE_BASE_DEPTH + TREE_LEVELS_PER_BRACKET * max_depth
+    if shape.depth > depth_limit:
+        raise QueryRefused(
+            f"query nested too deeply: its parse tree is {shape.depth} levels deep, the limit is {depth_limit}"
+        )
+    if shape.size > max_tree_size:
+        raise QueryRefused(f"query too large: {shape.size} parse-tree nodes, the limit is {max_tree_size}", 413)
     form = tree[1].name.removesuffix("Query").upper()
     if form not in FORMS:
         raise QueryRefused(f"not a query: {form}")
-    return Inspection(form, "DatasetClause" in names)
-
-
-def _forms_in_order(query: str) -> list[str]:
-    return [m.group().upper() for m in _TOKEN.finditer(query) if m.lastgroup == "word" and m.group().upper() in FORMS]
+    return Inspection(form, "DatasetClause" in shape.names, shape.depth, shape.size)

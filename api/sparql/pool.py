@@ -43,10 +43,10 @@ class Worker:
     (forking a process that runs threads and holds a store open is unsafe), talking over a
     socket pair with multiprocessing's framing."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, sandbox_mode: str = "required") -> None:
         ours, theirs = socket.socketpair()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "api.sparql.worker", str(store_path), str(theirs.fileno())],
+            [sys.executable, "-m", "api.sparql.worker", str(store_path), str(theirs.fileno()), sandbox_mode],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
         )
@@ -65,9 +65,10 @@ class Worker:
 
 
 class QueryPool:
-    def __init__(self, store_path: Path, size: int) -> None:
+    def __init__(self, store_path: Path, size: int, sandbox_mode: str = "required") -> None:
         self.store_path = store_path
         self.size = size
+        self.sandbox_mode = sandbox_mode
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
         self.workers: set[Worker] = set()
         self.closed = False
@@ -82,7 +83,7 @@ class QueryPool:
         new interpreter takes to start never counts against a query's deadline."""
         if self.closed:
             return
-        worker = Worker(self.store_path)
+        worker = Worker(self.store_path, self.sandbox_mode)
         self.workers.add(worker)
         fd = worker.conn.fileno()
 

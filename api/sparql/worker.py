@@ -2,22 +2,28 @@
 over a pipe until the pipe closes. Running queries here is what makes the deadline real:
 pyoxigraph cannot interrupt a query, but the server can kill this process and start another.
 
+Before it opens the store, a worker puts itself off the network (api.sparql.sandbox), so no
+query text, however it slips past the guard, can make the engine call another host.
+
 A job is a dict (see `Job`); the answer is an `Outcome` dict with the HTTP status, media type
-and the serialised body, already cut at the row cap.
+and the serialised body, already cut at the row cap and the byte cap.
 """
 
 from __future__ import annotations
 
 import sys
-from itertools import islice
+import threading
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, TypedDict
 
 import pyoxigraph as ox
 
 from api import formats
-from api.sparql import results
+from api.sparql import results, sandbox
 from api.sparql.guard import QueryRefused, inspect
+
+ENGINE_STACK_BYTES = 512 * 1024 * 1024
 
 
 class Job(TypedDict):
@@ -27,6 +33,8 @@ class Job(TypedDict):
     default_graphs: list[str] | None  # default-graph-uri values (None: the union of all graphs)
     named_graphs: list[str] | None  # named-graph-uri values
     row_cap: int
+    byte_cap: int  # the serialised body stays under this many bytes (rows past it are cut)
+    max_depth: int  # bracket nesting; the parse tree's depth limit follows from it
     base_iri: str | None  # relative IRIs in the query resolve against the endpoint's URL
 
 
@@ -57,7 +65,7 @@ def _choose(job: Job, offers: dict[str, Any], aliases: dict[str, str]) -> str | 
 
 def execute(store: ox.Store, job: Job) -> Outcome:
     try:
-        inspection = inspect(job["query"])
+        inspection = inspect(job["query"], job["max_depth"])
     except QueryRefused as exc:
         return _error(exc.status, str(exc))
     form = inspection.form
@@ -79,7 +87,6 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     else:  # the protocol dataset replaces the query's own (SPARQL 1.1 Protocol 2.1.4)
         options["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"] or []]
         options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"] or []]
-    cap = job["row_cap"]
     try:
         answer = store.query(job["query"], **options)
         if isinstance(answer, ox.QueryBoolean):
@@ -87,17 +94,16 @@ def execute(store: ox.Store, job: Job) -> Outcome:
             return {"status": 200, "media_type": media_type, "body": body, "truncated": False, "rows": 1}
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows: list[results.Row] = [
-                [solution[i] for i in range(len(variables))] for solution in islice(answer, cap + 1)
-            ]
-            truncated = len(rows) > cap
-            rows = rows[:cap]
-            body = results.SELECT_WRITERS[formats.SELECT_TYPES[media_type]](variables, rows, truncated)
+            solutions = ([solution[i] for i in range(len(variables))] for solution in answer)
+            rows, truncated = _take(solutions, job)
+            write = results.SELECT_WRITERS[formats.SELECT_TYPES[media_type]]
+            body, rows, truncated = _fit(lambda kept, cut: write(variables, kept, cut), rows, truncated, job)
             return {"status": 200, "media_type": media_type, "body": body, "truncated": truncated, "rows": len(rows)}
-        triples = list(islice(answer, cap + 1))
-        truncated = len(triples) > cap
-        triples = triples[:cap]
-        body = ox.serialize(triples, format=formats.GRAPH_TYPES[media_type]) or b""
+        triples, truncated = _take(iter(answer), job)
+        graph_format = formats.GRAPH_TYPES[media_type]
+        body, triples, truncated = _fit(
+            lambda kept, _cut: ox.serialize(kept, format=graph_format) or b"", triples, truncated, job
+        )
         return {"status": 200, "media_type": media_type, "body": body, "truncated": truncated, "rows": len(triples)}
     except SyntaxError as exc:
         return _error(400, f"query syntax error: {exc}")
@@ -107,32 +113,90 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         return _error(500, f"store error: {exc}")
 
 
-def main(store_path: str, conn: Connection) -> None:
-    """Process entry point (multiprocessing target)."""
-    # rdflib's parser recurses once per nesting level; the server bounds nesting depth
-    # before a query gets here, so this limit only has to cover that bound.
-    sys.setrecursionlimit(20_000)
+def _size(term: Any) -> int:
+    """An upper bound on the bytes one term adds to any result format (escaping can double a
+    character, markup adds a constant)."""
+    if term is None:
+        return 4
+    if isinstance(term, ox.Triple):
+        return _size(term.subject) + _size(term.predicate) + _size(term.object)
+    size = 2 * len(term.value.encode("utf-8")) + 64
+    if isinstance(term, ox.Literal):
+        size += len(term.datatype.value) + len(term.language or "")
+    return size
+
+
+def _take(items: Iterator[Any], job: Job) -> tuple[list[Any], bool]:
+    """Rows (or triples) up to the row cap and, by the size bound, the byte cap; True when some
+    were left out. Reading stops there, so a huge result is never held whole."""
+    kept: list[Any] = []
+    budget = job["byte_cap"]
+    for item in items:
+        if len(kept) == job["row_cap"]:
+            return kept, True
+        budget -= sum(_size(t) for t in item) if isinstance(item, list) else _size(item)
+        if budget < 0:
+            return kept, True
+        kept.append(item)
+    return kept, False
+
+
+def _fit(
+    write: Callable[[list[Any], bool], bytes], items: list[Any], truncated: bool, job: Job
+) -> tuple[bytes, list[Any], bool]:
+    """Serialise, halving the rows until the body is under the byte cap (the size bound makes
+    this rare; it only guards against a format that writes more than the bound)."""
+    body = write(items, truncated)
+    while len(body) > job["byte_cap"] and items:
+        items, truncated = items[: len(items) // 2], True
+        body = write(items, truncated)
+    return body, items, truncated
+
+
+def main(store_path: str, conn: Connection, sandbox_mode: str = "required") -> None:
+    """Process entry point. `sandbox_mode` "required" (the default) means: no network barrier,
+    no queries; "off" lets an operator run without one (documented as unsafe)."""
+    failure = ""
+    if sandbox_mode != "off":
+        try:
+            sandbox.deny_network()
+        except sandbox.SandboxUnavailable as exc:
+            failure = (
+                f"query sandbox unavailable ({exc}); public queries are refused until the server runs where "
+                "seccomp or network namespaces work (or CASEGRAPH_QUERY_SANDBOX=off is set, which is unsafe)"
+            )
     from ingest.store import QuadStore, StoreError
 
     store: ox.Store | None = None
-    failure = ""
-    try:
-        store = QuadStore(store_path, read_only=True).store
-    except StoreError as exc:
-        failure = str(exc)
+    if not failure:
+        try:
+            store = QuadStore(store_path, read_only=True).store
+        except StoreError as exc:
+            failure = f"store unavailable: {exc}"
     inspect("ASK {}")  # load the SPARQL grammar now, not during the first request
     conn.send({"ready": True, "error": failure or None})  # start-up must not count against a deadline
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
-        outcome = execute(store, job) if store is not None else _error(503, f"store unavailable: {failure}")
-        try:
-            conn.send(outcome)
-        except (BrokenPipeError, OSError):
-            return
+
+    def serve() -> None:
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError, KeyboardInterrupt):
+                return
+            outcome = execute(store, job) if store is not None else _error(503, failure)
+            try:
+                conn.send(outcome)
+            except (BrokenPipeError, OSError):
+                return
+
+    # The engine evaluates long operator chains (`1+1+...`, `{} UNION {} ...`) recursively on the
+    # stack of the calling thread: on the main thread's 8 MB a few thousand links overflow it and
+    # the process dies. A thread with a large stack moves that point far past what the query
+    # length limit lets through.
+    threading.stack_size(ENGINE_STACK_BYTES)
+    runner = threading.Thread(target=serve, name="sparql-jobs")
+    runner.start()
+    runner.join()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Connection(int(sys.argv[2])))
+    main(sys.argv[1], Connection(int(sys.argv[2])), *sys.argv[3:4])

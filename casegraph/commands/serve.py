@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--workers", type=int, help="SPARQL worker processes (default: 2-4 by CPU count)")
     p.add_argument("--query-timeout", type=float, help="seconds a SPARQL query may run (default 10)")
     p.add_argument("--row-cap", type=int, help="rows (or triples) a SPARQL result may hold (default 10000)")
+    p.add_argument("--byte-cap", type=int, help="bytes a SPARQL response body may hold (default 16 MiB)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=run)
 
@@ -87,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             query_timeout=args.query_timeout,
             row_cap=args.row_cap,
+            byte_cap=args.byte_cap,
         )
     except ValueError as exc:
         print(f"bad setting: {exc}", file=sys.stderr)
