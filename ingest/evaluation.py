@@ -6,11 +6,17 @@
 - People and organisations: one-to-one greedy matching, best score first; P/R/F1 and `kind`
   accuracy on the matched.
 - Events: same type, at least one person in common (by name match), and the same date (both
-  null is equal; a gold YYYY-MM holds any predicted date in that month). One-to-one, greedy.
-- Arguments of matched events: place, authority, judge, from, to by name match; provisions and
-  replaces as sets of "<code> <article>"; outcome and status by equality; penalty by
-  `token_set_ratio` >= 80. A gold argument counts one (a hit, or a miss when absent or wrong);
-  a predicted argument that is wrong or absent from the gold is a false positive.
+  null is equal; a gold YYYY-MM holds any predicted date in that month). One-to-one, greedy:
+  best share of matched people first; among equal shares, the pair whose arguments agree
+  most (so two undated transfers of one person pair by their destinations); then an exact
+  date over a month-holds-day one; then document order.
+- Arguments of matched events: place, authority, judge, from, to by name match; outcome by
+  equality; penalty by `token_set_ratio` >= 80: a gold argument counts one (a hit, or a miss
+  when absent or wrong), a predicted argument that is wrong or absent from the gold is a false
+  positive. Provisions and replaces are sets of normalised "<code> <article>" strings in which
+  each element counts one (shared: hit; gold only: miss; predicted only: false positive).
+  `status` counts only where either side says planned: occurred is the default and earns
+  nothing.
 - Everything is micro-averaged: counts summed over documents, then P/R/F1.
 
 Names inside a document resolve through that document's own people and organisations, so an
@@ -162,17 +168,27 @@ def names_score(a: Iterable[str], b: Iterable[str]) -> float:
     return max((name_score(x, y) for x in a for y in bs), default=0.0)
 
 
-def greedy(pairs: Iterable[tuple[float, int, int]]) -> list[tuple[int, int]]:
-    """One-to-one matching, best score first (ties broken by position, so it is deterministic)."""
+def greedy(pairs: Iterable[tuple[Any, int, int]]) -> list[tuple[int, int]]:
+    """One-to-one matching, best score first (ties broken by position, so it is deterministic).
+    A score is a number or a tuple compared in order; a falsy or all-zero score never matches."""
     used_a: set[int] = set()
     used_b: set[int] = set()
     matched = []
-    for score, i, j in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
-        if score > 0 and i not in used_a and j not in used_b:
+    candidates = [(score, i, j) for score, i, j in pairs if _positive(score)]
+    for _, i, j in sorted(candidates, key=lambda t: (_negated(t[0]), t[1], t[2])):
+        if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
             matched.append((i, j))
     return matched
+
+
+def _positive(score: Any) -> bool:
+    return any(x > 0 for x in score) if isinstance(score, tuple) else score > 0
+
+
+def _negated(score: Any) -> Any:
+    return tuple(-x for x in score) if isinstance(score, tuple) else -score
 
 
 class Aliases:
@@ -211,6 +227,9 @@ def _argument(event: EventRecord, name: str) -> Any:
     value = getattr(event, "from_" if name == "from" else name)
     if name in SET_ARGUMENTS:
         return frozenset(provision_key(v) for v in value) or None
+    if name == "status":
+        # Occurred is the default: only a planned act states something to score.
+        return value if value == "planned" else None
     return value or None
 
 
@@ -229,7 +248,11 @@ def score_arguments(
     for name in ARGUMENTS:
         g, p = _argument(gold, name), _argument(predicted, name)
         c = Counts()
-        if g is not None and p is not None:
+        if name in SET_ARGUMENTS:
+            # Each provision counts one: shared ones are hits, the rest misses or extras.
+            g_set, p_set = g or frozenset(), p or frozenset()
+            c.tp, c.fn, c.fp = len(g_set & p_set), len(g_set - p_set), len(p_set - g_set)
+        elif g is not None and p is not None:
             if _argument_correct(name, g, p, gold_names, predicted_names):
                 c.tp = 1
             else:
@@ -251,18 +274,21 @@ def _people_overlap(gold: EventRecord, predicted: EventRecord, gold_names: Alias
     return len(greedy(pairs))
 
 
-def event_score(gold: EventRecord, predicted: EventRecord, gold_names: Aliases, predicted_names: Aliases) -> float:
-    """0 when the events do not match; otherwise higher for closer agreement (for best-first)."""
+def event_score(
+    gold: EventRecord, predicted: EventRecord, gold_names: Aliases, predicted_names: Aliases
+) -> tuple[float, int, int]:
+    """(0, 0, 0) when the events do not match; otherwise the order in which candidate pairs
+    are taken: the share of matched people, then how many arguments agree, then an exact
+    date before a gold month holding the predicted day."""
     if gold.type != predicted.type or not dates_match(gold.date, predicted.date):
-        return 0.0
+        return (0.0, 0, 0)
     shared = _people_overlap(gold, predicted, gold_names, predicted_names)
     if shared == 0:
-        return 0.0
+        return (0.0, 0, 0)
     people = shared / max(len(gold.people), len(predicted.people))
-    exact_date = 0.5 if gold.date == predicted.date else 0.0
     arguments = score_arguments(gold, predicted, gold_names, predicted_names)
-    agreement = sum(c.tp for c in arguments.values()) / len(ARGUMENTS)
-    return 1.0 + people + exact_date + 0.25 * agreement
+    agreement = sum(c.tp for c in arguments.values())
+    return (people, agreement, int(gold.date == predicted.date))
 
 
 # --- one document, all documents -----------------------------------------------------------

@@ -151,16 +151,17 @@ def test_arguments_right_wrong_missing_and_extra() -> None:
     predicted.events[1].judge = None  # missing
     predicted.events[1].provisions = ["criminal code 190"]  # the part is not compared
     predicted.events[2].outcome = "upheld"  # not in the gold: a false positive
-    predicted.events[3].status = "occurred"  # wrong status
+    predicted.events[3].status = "occurred"  # the planned appeal told as done: a miss
     s = score(gold_facts(), predicted)
     names = s.argument_names
     assert (names["place"].tp, names["place"].fp, names["place"].fn) == (0, 1, 1)
     assert (names["judge"].tp, names["judge"].fn) == (0, 1)
     assert names["provisions"].tp == 1
     assert (names["outcome"].tp, names["outcome"].fp, names["outcome"].fn) == (0, 1, 0)
-    assert (names["status"].tp, names["status"].fp) == (3, 1)
+    # status counts only the planned appeal: occurred, the default, earns nothing
+    assert (names["status"].tp, names["status"].fp, names["status"].fn) == (0, 0, 1)
     gold_arguments = s.arguments.tp + s.arguments.fn
-    assert gold_arguments == 4 + 1 + 2 + 1 + 1 + 1  # status x4, place, authority x2, judge, provisions, penalty
+    assert gold_arguments == 1 + 1 + 2 + 1 + 1 + 1  # planned status, place, authority x2, judge, provisions, penalty
     assert s.arguments.tp == gold_arguments - 3
 
 
@@ -181,6 +182,100 @@ def test_matching_is_one_to_one_and_best_first() -> None:
     assert s.argument_names["to"].tp == 2
     predicted.events.append(EventRecord(type="transfer", people=["Jane Roe"], date="2019-07-10"))
     assert score(gold, predicted).events.fp == 1
+
+
+def test_status_counts_only_where_a_side_says_planned() -> None:
+    gold = gold_facts()
+    s = score(gold, gold_facts())
+    # four matched events, one of them planned: only that one is scored
+    assert (s.argument_names["status"].tp, s.argument_names["status"].fp, s.argument_names["status"].fn) == (1, 0, 0)
+    predicted = gold_facts()
+    predicted.events[0].status = "planned"  # an arrest the gold says happened, told as announced
+    names = score(gold, predicted).argument_names
+    assert (names["status"].tp, names["status"].fp, names["status"].fn) == (1, 1, 0)
+    # an argument-free event that occurred on both sides has nothing to score
+    bare = Facts(document=DocumentRecord(file="bare.txt"), events=[EventRecord(type="arrest", people=["Jane Roe"])])
+    s = score(bare, copy.deepcopy(bare))
+    assert s.events.tp == 1
+    assert (s.arguments.tp, s.arguments.fp, s.arguments.fn) == (0, 0, 0)
+
+
+def test_each_provision_counts_one() -> None:
+    gold = gold_facts()
+    gold.events[1].provisions = ["Criminal Code 190 part 2", "Criminal Code 174", "Criminal Code 182"]
+    predicted = gold_facts()
+    # two of three found (one written without its part), one extra
+    predicted.events[1].provisions = ["criminal code 190", "Criminal Code 174 part 1", "Criminal Code 400"]
+    names = score(gold, predicted).argument_names
+    assert (names["provisions"].tp, names["provisions"].fn, names["provisions"].fp) == (2, 1, 1)
+    # provisions the gold does not state are each a false positive
+    gold.events[1].provisions = []
+    names = score(gold, predicted).argument_names
+    assert (names["provisions"].tp, names["provisions"].fn, names["provisions"].fp) == (0, 0, 3)
+
+
+def test_each_replaced_provision_counts_one() -> None:
+    gold = gold_facts()
+    gold.events = [
+        EventRecord(
+            type="charge-change",
+            people=["Jane Roe"],
+            date="2019-08-01",
+            provisions=["Criminal Code 190"],
+            replaces=["Criminal Code 174", "Criminal Code 182 part 2"],
+        )
+    ]
+    predicted = copy.deepcopy(gold)
+    predicted.events[0].replaces = ["Criminal Code 182"]
+    names = score(gold, predicted).argument_names
+    assert (names["replaces"].tp, names["replaces"].fn, names["replaces"].fp) == (1, 1, 0)
+    assert names["provisions"].tp == 1
+
+
+def test_equal_people_share_pairs_by_agreeing_arguments() -> None:
+    # Two undated transfers of one person: they pair by their destinations, whatever the order.
+    gold = gold_facts()
+    gold.events = [
+        EventRecord(type="transfer", people=["Jane Roe"], from_="Harbour Remand Centre", to="Northgate Prison"),
+        EventRecord(type="transfer", people=["Jane Roe"], from_="Northgate Prison", to="Eastfield Penal Colony"),
+    ]
+    predicted = copy.deepcopy(gold)
+    predicted.events.reverse()
+    s = score(gold, predicted)
+    assert s.events.f1 == 1.0
+    assert s.arguments.f1 == 1.0
+    assert (s.argument_names["to"].tp, s.argument_names["from"].tp) == (2, 2)
+
+
+def test_agreeing_arguments_go_before_an_exact_date() -> None:
+    # A gold month holds the predicted day; the pair whose destinations agree is taken first,
+    # not the pair whose dates are equal to the day.
+    gold = gold_facts()
+    gold.events = [
+        EventRecord(type="transfer", people=["Jane Roe"], date="2019-07", to="Northgate Prison"),
+        EventRecord(type="transfer", people=["Jane Roe"], date="2019-07-10", to="Eastfield Penal Colony"),
+    ]
+    predicted = copy.deepcopy(gold)
+    predicted.events = [EventRecord(type="transfer", people=["Jane Roe"], date="2019-07-10", to="Northgate Prison")]
+    s = score(gold, predicted)
+    assert s.argument_names["to"].tp == 1
+    assert "valdora.txt: missed event transfer 2019-07-10 [Jane Roe]" in s.errors
+
+
+def test_people_share_goes_before_agreeing_arguments() -> None:
+    gold = gold_facts()
+    gold.events = [
+        EventRecord(type="arrest", people=["Jane Roe", "Omar Haddad"], date="2019-06-02"),
+        EventRecord(type="arrest", people=["Jane Roe"], date="2019-06-02", place="Valdora"),
+    ]
+    predicted = copy.deepcopy(gold)
+    predicted.events = [
+        EventRecord(type="arrest", people=["Jane Roe", "Omar Haddad"], date="2019-06-02", place="Valdora"),
+    ]
+    s = score(gold, predicted)
+    assert s.events.tp == 1
+    assert "valdora.txt: missed event arrest 2019-06-02 [Jane Roe]" in s.errors
+    assert (s.argument_names["place"].tp, s.argument_names["place"].fp) == (0, 1)
 
 
 def test_documents_are_paired_by_file_and_micro_averaged() -> None:

@@ -14,9 +14,10 @@ from ingest.evaluation import evaluate, load_gold
 from ingest.store import QuadStore
 from tests.conftest import DOCUMENTS, GOLD
 
-# section -> F1 floor (reached on 2026-11-27: people 0.986 without the model and 1.000 with it,
-# organisations 1.000, events 0.915, arguments 0.995)
-FLOORS = {"people": 0.97, "organisations": 0.98, "events": 0.90, "arguments": 0.98}
+# section -> F1 floor (reached with the scoring of FORMAT.md as revised, and the gold of 004
+# whose year-less dates are null: people 0.986 without the model and 1.000 with it,
+# organisations 1.000, events 0.979, arguments 0.994)
+FLOORS = {"people": 0.97, "organisations": 0.98, "events": 0.96, "arguments": 0.98}
 
 
 @pytest.mark.parametrize("model", ["default", "none"])
