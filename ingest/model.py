@@ -9,37 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-EVENT_TYPES: tuple[str, ...] = (
-    "arrest",
-    "administrative-detention",
-    "charge",
-    "charge-change",
-    "pretrial-detention",
-    "house-arrest",
-    "trial-start",
-    "conviction",
-    "sentence",
-    "acquittal",
-    "appeal-filed",
-    "appeal-decision",
-    "transfer",
-    "release",
-    "summons",
-    "ill-treatment",
-    "other",
-)
+from ingest import event_types
+
+# The event types and organisation kinds come from the registry of event types
+# (ingest/data/event_types.yaml): one list, so a new type needs no edit here.
+EVENT_TYPES: tuple[str, ...] = event_types.EVENT_TYPES
+ORGANISATION_KINDS: tuple[str, ...] = event_types.ORGANISATION_KINDS
 PERSON_KINDS: tuple[str, ...] = ("defender", "authority", "other")
-ORGANISATION_KINDS: tuple[str, ...] = (
-    "ngo",
-    "court",
-    "state-body",
-    "detention-facility",
-    "intergovernmental",
-    "media",
-    "company",
-    "political-party",
-    "other",
-)
 OUTCOMES: tuple[str, ...] = ("upheld", "overturned", "reduced", "referred-back")
 STATUSES: tuple[str, ...] = ("occurred", "planned")
 

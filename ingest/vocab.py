@@ -11,6 +11,8 @@ import os
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from ingest.event_types import registry
+
 CG = Namespace("https://w3id.org/casegraph/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
@@ -40,25 +42,8 @@ PREFIXES: dict[str, Namespace] = {
     "xsd": Namespace(str(XSD)),
 }
 
-EVENT_CLASS = {
-    "arrest": CG.Arrest,
-    "administrative-detention": CG.AdministrativeDetention,
-    "charge": CG.Charge,
-    "charge-change": CG.ChargeChange,
-    "pretrial-detention": CG.PretrialDetention,
-    "house-arrest": CG.HouseArrest,
-    "trial-start": CG.TrialStart,
-    "conviction": CG.Conviction,
-    "sentence": CG.Sentence,
-    "acquittal": CG.Acquittal,
-    "appeal-filed": CG.Appeal,
-    "appeal-decision": CG.AppealDecision,
-    "transfer": CG.Transfer,
-    "release": CG.Release,
-    "summons": CG.Summons,
-    "ill-treatment": CG.IllTreatment,
-    "other": CG.OtherLegalEvent,
-}
+# Event type -> ontology class, from the registry of event types (in its order).
+EVENT_CLASS = {t.name: CG[t.class_name] for t in registry().values()}
 ORGANISATION_CLASS = {
     "ngo": CG.NGO,
     "court": CG.Court,

@@ -3,11 +3,13 @@ the key named."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 import yaml
 
+from ingest import event_types
 from ingest.errors import InputError
 from ingest.fusion.rules import RULES_FILE, parse_rules, read_rules
 from ingest.fusion.values import Relation, Value, compare, date_gap
@@ -31,13 +33,12 @@ def test_shipped_rules_cover_every_event_type() -> None:
     [
         (lambda d: d.update(version=2), "version"),
         (lambda d: d.update(tolerance=3), "tolerance: unknown key"),
-        (lambda d: d["types"].update(deportation={}), "types.deportation: unknown key"),
-        (lambda d: d["types"]["transfer"].update(must_agree=["destination"]), "types.transfer.must_agree"),
-        (lambda d: d["types"]["charge"].update(date_tolerance_days="ten"), "types.charge.date_tolerance_days"),
+        (lambda d: d.update(types={"arrest": {"date_tolerance_days": 2}}), "types: unknown key"),
         (lambda d: d["event_properties"].update(penalty="prose"), "event_properties.penalty"),
         (lambda d: d.update(stop_words=["the", True]), "stop_words"),  # YAML reads a bare `on` as true
         (lambda d: d.update(resolution="loudest"), "resolution"),
-        (lambda d: d["proceedings"].update(core=["hearing"]), "proceedings.core"),
+        (lambda d: d["proceedings"].update(core=["charge"]), "proceedings.core: unknown key"),
+        (lambda d: d["defaults"].update(must_agree=["destination"]), "defaults.must_agree"),
     ],
 )
 def test_broken_rules_name_file_and_key(edit, problem: str) -> None:  # type: ignore[no-untyped-def]
@@ -47,6 +48,34 @@ def test_broken_rules_name_file_and_key(edit, problem: str) -> None:  # type: ig
         parse_rules(data, "rules.yaml")
     assert err.value.source == "rules.yaml"
     assert problem in err.value.problem
+
+
+@pytest.mark.parametrize(
+    ("fusion", "problem"),
+    [
+        ({"must_agree": ["destination"]}, "types.transfer.fusion.must_agree"),
+        ({"date_tolerance_days": "ten"}, "types.transfer.fusion.date_tolerance_days"),
+        ({"tolerance": 3}, "types.transfer.fusion.tolerance: unknown key"),
+    ],
+)
+def test_a_broken_fusion_entry_in_the_registry_names_the_registry(fusion: dict, problem: str) -> None:
+    registry = dict(event_types.registry())
+    registry["transfer"] = dataclasses.replace(registry["transfer"], fusion=fusion)
+    with pytest.raises(InputError) as err:
+        parse_rules(shipped(), "rules.yaml", registry, "event_types.yaml")
+    assert err.value.source == "event_types.yaml"
+    assert problem in err.value.problem
+
+
+def test_fusion_tolerances_and_proceedings_come_from_the_registry() -> None:
+    rules = read_rules(RULES_FILE)
+    for name, t in event_types.registry().items():
+        assert rules.for_type(name).date_tolerance_days == t.fusion.get(
+            "date_tolerance_days", shipped()["defaults"]["date_tolerance_days"]
+        )
+    assert "other" not in rules.proceedings.types
+    assert {"charge", "conviction", "appeal-decision"} <= rules.proceedings.core
+    assert "arrest" in rules.proceedings.types - rules.proceedings.core
 
 
 def test_unreadable_rules_file(tmp_path: Path) -> None:

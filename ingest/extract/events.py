@@ -27,67 +27,28 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ingest.event_types import EventType, event_type, registry, types_taking, types_where
 from ingest.extract.dates import ATTRIBUTIVE_PREFIX, DateMention
 from ingest.extract.organisations import Organisation
 from ingest.extract.people import Person
 from ingest.extract.provisions import ProvisionMention
-from ingest.extract.resources import compile_pattern, event_rules, is_place, vocabulary
+from ingest.extract.resources import DATA, DataFileError, compile_pattern, event_rules, is_place, vocabulary
 from ingest.extract.spans import Spans
 from ingest.extract.text import CleanText, Sentence
-from ingest.model import EventRecord, Evidence
+from ingest.model import OUTCOMES, STATUSES, EventRecord, Evidence
 
-_COURT_TYPES = frozenset(
-    [
-        "release",
-        "administrative-detention",
-        "pretrial-detention",
-        "house-arrest",
-        "trial-start",
-        "conviction",
-        "acquittal",
-        "sentence",
-        "appeal-decision",
-        "charge",
-        "charge-change",
-        "summons",
-        "other",
-    ]
-)
+# What differs by event type comes from the registry (ingest/data/event_types.yaml).
+# Acts of a court or an ordering body: they may name a judge.
+_COURT_TYPES = types_taking("judge")
 _PENALTY_HINT = re.compile(
     r"\bsentenc(?:e|ed|ing)\s+(?:[^;]{0,120}?)\bto\s+(?=(?:\w+\s+){0,3}?(?:years?|months?|days?)\b)", re.I
 )
 # States that last: "held in detention since <date>" dates their start.
-_STATE_TYPES = frozenset({"house-arrest", "pretrial-detention", "administrative-detention"})
+_STATE_TYPES = types_where(state=True)
 # A verdict told over two sentences ("found X guilty. They were sentenced to ...") shares a day.
-_VERDICT_TYPES = frozenset({"conviction", "sentence", "acquittal"})
-# What may act as the authority of an event, by type (others: courts and state bodies).
-_AUTHORITY_KINDS: dict[str, tuple[str, ...]] = {
-    "summons": ("state-body",),
-    "other": (),
-    "arrest": ("state-body",),
-    "charge": ("state-body", "court"),
-    "release": ("court",),
-}
-_PROVISION_TYPES = frozenset(
-    ["charge", "charge-change", "conviction", "sentence", "administrative-detention", "acquittal"]
-)
-_PLACE_TYPES = frozenset(
-    [
-        "arrest",
-        "administrative-detention",
-        "pretrial-detention",
-        "house-arrest",
-        "trial-start",
-        "conviction",
-        "acquittal",
-        "sentence",
-        "appeal-decision",
-        "release",
-        "summons",
-        "ill-treatment",
-        "other",
-    ]
-)
+_VERDICT_TYPES = types_where(verdict=True)
+_PROVISION_TYPES = types_taking("provisions")
+_PLACE_TYPES = types_taking("place")
 _UNDATED_DATE_PREFIX = ATTRIBUTIVE_PREFIX
 _ENDS_KINDS = ("detention-facility", "state-body")
 # The agent of an act: "by (officers of) the X" after the verb, "X (officers) arrested" before it.
@@ -177,31 +138,84 @@ class Draft:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def _rules() -> tuple[list[Rule], dict[str, re.Pattern[str]], list[tuple[str, re.Pattern[str]]]]:
-    data = event_rules()
-    aux = data["aux"]
-    rules = []
-    for r in data["rules"]:
-        pattern = compile_pattern(r["pattern"].replace("{AUX}", r"\b" + aux), f"events.yaml rule {r.get('id')}")
+_RULE_KEYS = {"type", "id", "pattern", "outcome", "status", "penalty", "weak", "object"}
+_PATTERN_KEYS = ("planned_cues", "not_planned", "blockers", "incident", "penalty_addenda", "penalty_stop")
+
+
+def parse_event_rules(
+    data: dict[str, Any], source: str, types: dict[str, EventType] | None = None
+) -> tuple[list[Rule], dict[str, re.Pattern[str]], list[tuple[str, re.Pattern[str]]]]:
+    """The trigger rules of an events patterns file, checked against the registry of event
+    types (`types`, default the shipped one): an unknown type, key or value is a
+    DataFileError naming `source` and the rule."""
+    types = registry() if types is None else types
+    aux = data.get("aux")
+    if not isinstance(aux, str):
+        raise DataFileError(f"{source}: aux: must be a regular expression")
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise DataFileError(f"{source}: rules: must be a list of trigger rules")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, r in enumerate(raw_rules):
+        where = f"{source}: rules[{i}]" + (f" ({r.get('id')})" if isinstance(r, dict) and r.get("id") else "")
+        if not isinstance(r, dict):
+            raise DataFileError(f"{where}: must be a mapping")
+        unknown = sorted(set(r) - _RULE_KEYS)
+        if unknown:
+            expected = ", ".join(sorted(_RULE_KEYS))
+            raise DataFileError(f"{where}: unknown key {unknown[0]!r} (expected one of {expected})")
+        rule_id, kind = r.get("id"), r.get("type")
+        if not isinstance(rule_id, str) or not rule_id:
+            raise DataFileError(f"{where}: id: every rule needs an id (it is kept in the evidence)")
+        if rule_id in seen:
+            raise DataFileError(f"{where}: id: {rule_id!r} is used by an earlier rule")
+        seen.add(rule_id)
+        if kind not in types:
+            raise DataFileError(f"{where}: type: {kind!r} is not an event type of the registry ({', '.join(types)})")
+        if not isinstance(r.get("pattern"), str):
+            raise DataFileError(f"{where}: pattern: must be a regular expression")
+        outcome, status, penalty = r.get("outcome"), r.get("status"), r.get("penalty")
+        if outcome is not None and (outcome not in OUTCOMES or not types[kind].takes("outcome")):
+            outcomes = ", ".join(OUTCOMES)
+            raise DataFileError(f"{where}: outcome: {outcome!r} needs a type with outcomes, one of {outcomes}")
+        if status is not None and status not in STATUSES:
+            raise DataFileError(f"{where}: status: {status!r} is not one of {', '.join(STATUSES)}")
+        if penalty is not None and (penalty not in (True, "match") or not types[kind].takes("penalty")):
+            raise DataFileError(f"{where}: penalty: true or match, on a type with a penalty, not {penalty!r}")
+        if r.get("object") not in (None, "after"):
+            raise DataFileError(f"{where}: object: only `after` is known, not {r.get('object')!r}")
+        if not isinstance(r.get("weak", False), bool):
+            raise DataFileError(f"{where}: weak: must be true or false")
+        pattern = compile_pattern(r["pattern"].replace("{AUX}", r"\b" + aux), f"{where}: pattern")
         rules.append(
             Rule(
-                type=r["type"],
-                id=r["id"],
+                type=kind,
+                id=rule_id,
                 pattern=pattern,
-                outcome=r.get("outcome"),
-                status=r.get("status"),
-                penalty=r.get("penalty"),
+                outcome=outcome,
+                status=status,
+                penalty=penalty,
                 weak=bool(r.get("weak")),
                 object_after=r.get("object") == "after",
             )
         )
-    anchors = [(a["type"], compile_pattern(a["pattern"], "events.yaml anchors")) for a in data.get("anchors", [])]
-    extra = {
-        key: compile_pattern(data[key], f"events.yaml {key}")
-        for key in ("planned_cues", "not_planned", "blockers", "incident", "penalty_addenda", "penalty_stop")
-    }
+    anchors = []
+    for i, a in enumerate(data.get("anchors") or []):
+        if not isinstance(a, dict) or a.get("type") not in types or not isinstance(a.get("pattern"), str):
+            raise DataFileError(f"{source}: anchors[{i}]: needs a registry event type and a pattern")
+        anchors.append((str(a["type"]), compile_pattern(a["pattern"], f"{source}: anchors[{i}]")))
+    extra = {}
+    for key in _PATTERN_KEYS:
+        if not isinstance(data.get(key), str):
+            raise DataFileError(f"{source}: {key}: must be a regular expression")
+        extra[key] = compile_pattern(data[key], f"{source}: {key}")
     return rules, extra, anchors
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[list[Rule], dict[str, re.Pattern[str]], list[tuple[str, re.Pattern[str]]]]:
+    return parse_event_rules(event_rules(), str(DATA / "events.yaml"))
 
 
 @lru_cache(maxsize=1)
@@ -478,12 +492,13 @@ class EventExtractor:
 
     def _authority(self, sentence: Sentence, t: Trigger) -> str | None:
         kind = t.rule.type
-        allowed = _AUTHORITY_KINDS.get(kind, ("court", "state-body", "intergovernmental"))
-        orgs = [(s, e, o) for s, e, o in self._orgs_in(sentence.start, sentence.end) if o.kind in allowed]
-        if kind == "appeal-filed":
-            after = [x for x in orgs if x[0] >= t.end and x[2].kind == "court"]
+        spec = event_type(kind)
+        orgs = [(s, e, o) for s, e, o in self._orgs_in(sentence.start, sentence.end) if o.kind in spec.authority_kinds]
+        if spec.authority_role == "addressee":
+            # "appealed to the X Court": the court it was lodged with, named after the act.
+            after = [x for x in orgs if x[0] >= t.end]
             return after[0][2].name if after else None
-        if kind not in _COURT_TYPES:
+        if spec.authority_role == "agent":
             # "arrested ... by the National Police", "detained by FSB officers"
             clause = re.split(r"[;.]|,\s+(?:and|but|where|when|which|who)\b", self.text[t.end : t.end + 100])[0]
             for by in re.finditer(_AGENT_AFTER, clause):
@@ -523,7 +538,7 @@ class EventExtractor:
         officials = [
             p for _, p in self._people_in(sentence.start, sentence.end) if p.kind == "authority" and not _is_judge(p)
         ]
-        if officials and kind in ("summons", "charge"):
+        if officials and spec.authority_officials:
             return officials[0].name
         return None
 
@@ -605,7 +620,7 @@ class EventExtractor:
         return None
 
     def _ends(self, sentence: Sentence, t: Trigger) -> tuple[str | None, str | None]:
-        if t.rule.type != "transfer":
+        if not event_type(t.rule.type).takes("to"):
             return None, None
         tail_end = sentence.end
         ends: dict[str, str | None] = {"from": None, "to": None}

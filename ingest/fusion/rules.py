@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ingest.errors import InputError
-from ingest.model import EVENT_TYPES
+from ingest.event_types import REGISTRY_FILE, EventType, registry
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "fusion_rules.yaml"
 PRECISIONS = ("day", "month", "year", "none")
@@ -106,13 +106,21 @@ class _Reader:
         return out
 
 
-def parse_rules(data: Any, source: str = str(RULES_FILE)) -> Rules:
+def parse_rules(
+    data: Any,
+    source: str = str(RULES_FILE),
+    event_types: dict[str, EventType] | None = None,
+    registry_source: str = str(REGISTRY_FILE),
+) -> Rules:
+    """The rules from the parsed fusion rules file `data` and each event type's `fusion`
+    entry in the registry (`event_types`, default the shipped one); an error names the file
+    it is in (`source` or `registry_source`) and the key."""
+    types_by_name = registry() if event_types is None else event_types
     top = _Reader(source, data, "")
     top.known(
         {
             "version",
             "defaults",
-            "types",
             "event_properties",
             "entity_properties",
             "label_similarity",
@@ -130,18 +138,16 @@ def parse_rules(data: Any, source: str = str(RULES_FILE)) -> Rules:
 
     defaults = top.mapping("defaults")
     defaults.known({"date_tolerance_days", "min_shared_subjects", "must_agree", "join_precisions", "join_by_support"})
-    types_reader = top.mapping("types")
-    types_reader.known(set(EVENT_TYPES))
     types: dict[str, TypeRule] = {}
-    for event_type in EVENT_TYPES:
-        raw = types_reader.data.get(event_type) or {}
-        r = _Reader(source, raw, f"types.{event_type}")
+    for event_type in types_by_name.values():
+        # Each type's tolerance lives with the type, in the registry of event types.
+        r = _Reader(registry_source, event_type.fusion, f"types.{event_type.name}.fusion")
         r.known({"date_tolerance_days", "min_shared_subjects", "must_agree", "join_precisions", "join_by_support"})
 
         def pick(key: str, r: _Reader = r) -> _Reader:
             return r if key in r.data else defaults
 
-        types[event_type] = TypeRule(
+        types[event_type.name] = TypeRule(
             date_tolerance_days=int(pick("date_tolerance_days").number("date_tolerance_days", high=3660)),
             min_shared_subjects=int(pick("min_shared_subjects").number("min_shared_subjects", low=1, high=100)),
             must_agree=pick("must_agree").names("must_agree", arguments),
@@ -158,7 +164,7 @@ def parse_rules(data: Any, source: str = str(RULES_FILE)) -> Rules:
         raise top.fail("resolution", f"must be one of {', '.join(RESOLUTIONS)}, not {resolution!r}")
 
     proc = top.mapping("proceedings")
-    proc.known({"types", "core", "max_gap_days"})
+    proc.known({"max_gap_days"})
     return Rules(
         types=types,
         event_properties=event_properties,
@@ -169,8 +175,9 @@ def parse_rules(data: Any, source: str = str(RULES_FILE)) -> Rules:
         stop_words=frozenset(top.names("stop_words", None)),
         resolution=str(resolution),
         proceedings=ProceedingRules(
-            types=frozenset(proc.names("types", EVENT_TYPES)),
-            core=frozenset(proc.names("core", EVENT_TYPES)),
+            # Which types make up a proceeding is said per type in the registry.
+            types=frozenset(t.name for t in types_by_name.values() if t.proceeding != "none"),
+            core=frozenset(t.name for t in types_by_name.values() if t.proceeding == "core"),
             max_gap_days=int(proc.number("max_gap_days", low=1, high=36600)),
         ),
     )
