@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, RDFS
 from ingest import event_types
 from ingest.errors import InputError
 from ingest.event_types import REGISTRY_FILE, parse_registry, registry, types_taking, types_where
-from ingest.extract.events import parse_event_rules
+from ingest.extract.events.patterns import parse_event_rules
 from ingest.extract.resources import DATA, DataFileError, event_rules
 from ingest.model import EVENT_TYPES, ORGANISATION_KINDS
 from ingest.vocab import CG, EVENT_CLASS, ORGANISATION_CLASS
@@ -53,7 +53,7 @@ def test_registry_types_are_the_types_of_format_md() -> None:
 
 
 def test_every_type_has_trigger_patterns() -> None:
-    rules, _, _ = parse_event_rules(event_rules(), "events.yaml")
+    rules = parse_event_rules(event_rules(), "events.yaml").rules
     assert {r.type for r in rules} == set(EVENT_TYPES)
 
 
@@ -160,7 +160,7 @@ def test_a_new_type_needs_only_the_registry_and_its_patterns() -> None:
     assert list(extended)[-1] == "deportation"
     assert extended["deportation"].takes("place")
     patterns = _rules_with(lambda rules: rules.append({"type": "deportation", "id": "deported", "pattern": "deported"}))
-    rules, _, _ = parse_event_rules(patterns, "events.yaml", extended)
+    rules = parse_event_rules(patterns, "events.yaml", extended).rules
     assert rules[-1].type == "deportation"
     with pytest.raises(DataFileError, match="'deportation' is not an event type"):
         parse_event_rules(patterns, "events.yaml")

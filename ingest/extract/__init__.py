@@ -111,11 +111,9 @@ def _first(evidence: list[Evidence]) -> list[Evidence]:
 
 def warm_up() -> None:
     """Load every resource once (called by each build worker before its first document)."""
-    from ingest.extract import resources
-    from ingest.extract.events import _anaphors, _rules
+    from ingest.extract import events, resources
 
     resources.places()
     resources.is_given_name("Anna")
-    _rules()
-    _anaphors()
+    events.warm_up()
     nlp.model()
