@@ -74,9 +74,10 @@ def check_04(rows: Rows) -> None:
 
 def check_05(rows: Rows) -> None:
     got = pick(rows, "personName", "eventType", "date1", "document1", "date2", "document2")
-    # The charge: 24 May says one report, 31 May say two others.
+    # The charge: 24 May says one report, 31 May says another (a third tells "May 31" with no
+    # year anywhere in its text, so its gold leaves the date out and it disagrees with nobody).
     assert ("Maks Bokaev", "Charge", "2016-05-24", DOC1, "2016-05-31", DOC0) in got
-    assert ("Max Bokayev", "Charge", "2016-05-24", DOC1, "2016-05-31", DOC4) in got
+    assert not [r for r in rows if DOC4 in (r["document1"], r["document2"])]
     # The transfer to Aktobe: 27 January against 28 January.
     assert ("Maks Bokaev", "Transfer", "2017-01-27", DOC0, "2017-01-28", DOC1) in got
     # A month never disagrees with a day inside it.
