@@ -80,8 +80,17 @@ def test_charge_date_disagreement_names_both_sides(fusion: Fusion) -> None:
 def test_detention_start_disagreement_has_no_majority(fusion: Fusion) -> None:
     values = date_conflict(fusion, "pretrial-detention")
     assert len(values) == 2 and all(len(d) == 1 for d in values.values())
-    event = next(c for c in fusion.conflicts if c.property == "date" and c.resolution.groups[0].value.key in values)
-    assert event.resolution.chosen is None  # a tie: no value, both kept
+    conflict = next(
+        c
+        for c in fusion.conflicts
+        if c.property == "date" and {g.value.key for g in c.resolution.groups} == set(values)
+    )
+    # A 1-1 tie: both dates kept as the disputed range; the event is dated by the earliest
+    # (issue 14: a tied date is never dropped from the timeline).
+    assert conflict.resolution.tie_break == "earliest"
+    assert conflict.resolution.chosen is not None and conflict.resolution.chosen.key == min(values)
+    event = next(e for e in fusion.events if e.iri == conflict.about)
+    assert event.date == min(values) and event.earliest == min(values) and (event.latest or "") >= max(values)
 
 
 def test_each_defender_has_one_event_per_real_act(fusion: Fusion, store_path: Path) -> None:

@@ -18,6 +18,11 @@ from ingest.store import QuadStore
 from ingest.vocab import BASE, CG, EVENT_CLASS
 
 NO_QUOTE = "curated facts: the source states this value but no quote was recorded"
+RESOLUTION_NAME = {
+    str(CG.MajorityValue): "majority",
+    str(CG.NoMajority): "no-majority",
+    str(CG.EarliestOfTie): "earliest-of-tie",
+}
 _KIND_OF_CLASS = {str(CG.Person): "person", str(CG.Organisation): "organisation"}
 
 
@@ -46,7 +51,7 @@ def _group(ctx: Ctx, rows: Iterable[dict[str, str | None]]) -> list[dict[str, An
                 "about_kind": kind,
                 "event_type": TYPE_OF_CLASS.get(about_class or "") if kind == "event" else None,
                 "property": _local(r["property"]),
-                "resolution": "majority" if r["resolution"] == str(CG.MajorityValue) else "no-majority",
+                "resolution": RESOLUTION_NAME.get(r["resolution"] or "", "no-majority"),
                 "chosen": set(),
                 "earliest": r["earliest"],
                 "latest": r["latest"],

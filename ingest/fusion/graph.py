@@ -20,8 +20,9 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from ingest import ids
 from ingest.fusion.fuse import CanonicalEvent, Conflict, Fusion, Proceeding
+from ingest.fusion.penalties import part_kind
 from ingest.fusion.rules import Rules
-from ingest.fusion.values import Statement, Value
+from ingest.fusion.values import Statement, Value, ValueGroup
 from ingest.rdf import new_graph
 from ingest.vocab import CG, EVENT_CLASS, STATUS
 
@@ -68,9 +69,25 @@ def _add_event(g: Graph, e: CanonicalEvent, names: dict[str, str], rules: Rules)
         g.add((node, CG.earliestDate, Literal(e.earliest, datatype=XSD.date)))
         g.add((node, CG.latestDate, Literal(e.latest, datatype=XSD.date)))
     for prop, resolution in sorted(e.values.items()):
-        if resolution.chosen is not None:
-            for term in _terms(resolution.chosen):
+        value = resolution.event_value
+        if value is not None:
+            for term in _terms(value):
                 g.add((node, CG[prop], term))
+        for index, part in enumerate(resolution.parts, start=1):
+            _add_penalty_part(g, node, part, index, rules)
+
+
+def _add_penalty_part(g: Graph, event: URIRef, part: ValueGroup, index: int, rules: Rules) -> None:
+    """One agreed part of the event's penalty (a prison term, a fine...): its kind, its
+    words, and every document and claim that states it (with their quotes)."""
+    node = URIRef(f"{event}#penalty-{index}")
+    g.add((event, CG.penaltyPart, node))
+    g.add((node, RDF.type, CG.PenaltyPart))
+    g.add((node, RDFS.label, Literal(part.value.label)))
+    g.add((node, CG.penaltyKind, Literal(part_kind(part.value.label, rules))))
+    for st in sorted(part.statements, key=lambda s: (s.document, s.claim)):
+        g.add((node, CG.statedIn, URIRef(st.document)))
+        g.add((node, PROV.wasDerivedFrom, URIRef(st.claim)))
 
 
 def _add_statement(g: Graph, conflict: URIRef, st: Statement, index: int, less_precise: bool) -> None:
@@ -98,7 +115,11 @@ def _add_conflict(g: Graph, c: Conflict) -> None:
     g.add((node, CG.conflictAbout, about))
     g.add((about, CG.hasConflict, node))
     g.add((node, CG.disputedProperty, CG[c.property]))
-    g.add((node, CG.resolution, CG.MajorityValue if r.chosen is not None else CG.NoMajority))
+    if r.tie_break == "earliest":
+        resolution = CG.EarliestOfTie
+    else:
+        resolution = CG.MajorityValue if r.chosen is not None else CG.NoMajority
+    g.add((node, CG.resolution, resolution))
     if r.chosen is not None:
         for term in _terms(r.chosen):
             g.add((node, CG.chosenValue, term))

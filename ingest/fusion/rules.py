@@ -6,7 +6,8 @@ key, never a silently ignored rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from ingest.event_types import REGISTRY_FILE, EventType, registry
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "fusion_rules.yaml"
 PRECISIONS = ("day", "month", "year", "none")
-VALUE_KINDS = ("date", "entity", "provisions", "concept", "text")
+VALUE_KINDS = ("date", "entity", "provisions", "concept", "text", "penalty")
+TIE_BREAKS = ("earliest",)
 RESOLUTIONS = ("majority",)
 
 
@@ -49,6 +51,11 @@ class Rules:
     stop_words: frozenset[str]
     resolution: str
     proceedings: ProceedingRules
+    # value kind -> how a tie between its values is broken ("earliest": the first date is
+    # the event's value, all are kept as the disputed range); kinds not named stay unchosen.
+    tie_breaks: dict[str, str] = field(default_factory=dict)
+    # Kinds of penalty part, in the order they are tried: (kind, compiled pattern).
+    penalty_parts: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def for_type(self, event_type: str) -> TypeRule:
         return self.types[event_type]
@@ -128,6 +135,8 @@ def parse_rules(
             "text_numbers_decide",
             "stop_words",
             "resolution",
+            "ties",
+            "penalty_parts",
             "proceedings",
         }
     )
@@ -163,6 +172,18 @@ def parse_rules(
     if resolution not in RESOLUTIONS:
         raise top.fail("resolution", f"must be one of {', '.join(RESOLUTIONS)}, not {resolution!r}")
 
+    ties = _Reader(source, top.data.get("ties", {}), "ties")
+    tie_breaks: dict[str, str] = {}
+    for kind, rule in ties.data.items():
+        if kind not in VALUE_KINDS:
+            raise ties.fail(str(kind), f"value kind {kind!r} is not one of {', '.join(VALUE_KINDS)}")
+        if rule not in TIE_BREAKS:
+            raise ties.fail(str(kind), f"must be one of {', '.join(TIE_BREAKS)}, not {rule!r}")
+        if rule == "earliest" and kind != "date":
+            raise ties.fail(str(kind), "earliest breaks ties between dates only")
+        tie_breaks[str(kind)] = str(rule)
+    penalty_parts = _penalty_parts(top)
+
     proc = top.mapping("proceedings")
     proc.known({"max_gap_days"})
     return Rules(
@@ -180,7 +201,29 @@ def parse_rules(
             core=frozenset(t.name for t in types_by_name.values() if t.proceeding == "core"),
             max_gap_days=int(proc.number("max_gap_days", low=1, high=36600)),
         ),
+        tie_breaks=tie_breaks,
+        penalty_parts=penalty_parts,
     )
+
+
+def _penalty_parts(top: _Reader) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """`penalty_parts`: a list of {kind: name, pattern: regex}, tried in order."""
+    entries = top.data.get("penalty_parts", [])
+    if not isinstance(entries, list):
+        raise top.fail("penalty_parts", "must be a list of {kind, pattern}")
+    out = []
+    for i, entry in enumerate(entries):
+        r = _Reader(top.source, entry, f"penalty_parts[{i}]")
+        r.known({"kind", "pattern"})
+        kind, pattern = r.data.get("kind"), r.data.get("pattern")
+        if not isinstance(kind, str) or not kind:
+            raise r.fail("kind", "must be a name")
+        try:
+            compiled = re.compile(str(pattern), re.IGNORECASE)
+        except re.error as exc:
+            raise r.fail("pattern", f"not a valid regular expression: {exc}") from exc
+        out.append((kind, compiled))
+    return tuple(out)
 
 
 def read_rules(path: Path) -> Rules:

@@ -162,6 +162,10 @@ def compare(kind: str, a: Value, b: Value, rules: Rules) -> Relation:
         return _compare_provisions(a, b)
     if kind == "entity":
         return _by_words(a.label, b.label, rules, rules.label_similarity)
+    if kind == "penalty-part":
+        from ingest.fusion.penalties import compare_parts
+
+        return compare_parts(a, b, rules)
     if kind == "text":
         # Numbers decide first: "300 euros" and "500 euros" are close strings, not one fine.
         if rules.text_numbers_decide:
@@ -209,17 +213,28 @@ class ValueGroup:
 
 @dataclass
 class Resolution:
-    """The outcome for one property: the chosen value (None on a tie), the distinct values
-    (more than one means the sources disagree) and the vaguer statements that support them."""
+    """The outcome for one property: the chosen value (None on a tie no rule breaks), the
+    distinct values (more than one means the sources disagree) and the vaguer statements that
+    support them. `tie_break` names the rule that chose on a tie ("earliest"), if one did.
+    A penalty told in parts also has `parts` (each kind's agreed part with its statements)
+    and `combined`, the event's penalty: every undisputed part, joined."""
 
     kind: str
     chosen: Value | None
     groups: list[ValueGroup]
     vaguer: list[Statement]
+    tie_break: str | None = None
+    parts: list[ValueGroup] = field(default_factory=list)
+    combined: Value | None = None
 
     @property
     def disputed(self) -> bool:
         return len(self.groups) > 1
+
+    @property
+    def event_value(self) -> Value | None:
+        """The value the canonical event carries."""
+        return self.combined if self.combined is not None else self.chosen
 
     @property
     def statements(self) -> list[Statement]:
@@ -233,10 +248,16 @@ def _precision_rank(kind: str, value: Value) -> tuple[int, int, str]:
 
 
 def resolve(kind: str, statements: Sequence[Statement], rules: Rules) -> Resolution:
-    """Group statements into distinct values and choose one by majority of documents.
+    """Group statements into distinct values and choose one by majority of documents; a tie
+    is broken by the kind's rule in `rules.tie_breaks`, if it has one.
 
     The most precise forms are grouped first, so each vaguer statement can support every
-    distinct value it holds rather than found a group of its own."""
+    distinct value it holds rather than found a group of its own. A penalty is resolved part
+    by part (penalties.resolve_penalty)."""
+    if kind == "penalty":
+        from ingest.fusion.penalties import resolve_penalty
+
+        return resolve_penalty(statements, rules)
     ordered = sorted(statements, key=lambda s: (_precision_rank(kind, s.value), s.document), reverse=True)
     groups: list[ValueGroup] = []
     vaguer: list[Statement] = []
@@ -268,9 +289,14 @@ def resolve(kind: str, statements: Sequence[Statement], rules: Rules) -> Resolut
         g.value = max(forms, key=lambda v: (len(forms[v]), _precision_rank(kind, v), v))
     groups.sort(key=lambda g: (-len(g.supporters), g.value.key))
     chosen: Value | None = None
+    tie_break: str | None = None
     if len(groups) == 1 or (groups and len(groups[0].supporters) > len(groups[1].supporters)):
         chosen = groups[0].value
-    return Resolution(kind, chosen, groups, vaguer)
+    elif groups and rules.tie_breaks.get(kind) == "earliest":
+        top = [g for g in groups if len(g.supporters) == len(groups[0].supporters)]
+        chosen = min(top, key=lambda g: (date_interval(g.value.key)[0], -len(g.value.key), g.value.key)).value
+        tie_break = "earliest"
+    return Resolution(kind, chosen, groups, vaguer, tie_break=tie_break)
 
 
 def documents_of(statements: Iterable[Statement]) -> list[str]:
