@@ -28,6 +28,7 @@ ROUTERS = (
     "documents",
     "conflicts",
     "proceedings",
+    "passages",
     "linked_data",
     "pages",
 )
@@ -47,6 +48,10 @@ def close_app(app: FastAPI) -> None:
     if pool is not None:
         pool.close()
         app.state.query_pool = None
+    passages = getattr(app.state, "passages", None)
+    if passages is not None:
+        passages.close()
+        app.state.passages = None
     store = getattr(app.state, "store", None)
     if store is not None:
         store.close()
@@ -64,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = None
     app.state.query_pool = None
+    app.state.passages = None
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),

@@ -13,6 +13,7 @@ process writes is undefined, so writers are kept out by the store's lock (see in
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -23,7 +24,10 @@ import pyoxigraph as ox
 from fastapi import Request
 
 from api.settings import Settings
+from ingest.passages import PassageIndex, PassageIndexError, in_step, index_path_for, rebuild_from
 from ingest.store import QuadStore
+
+logger = logging.getLogger("casegraph.api")
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 
@@ -106,6 +110,44 @@ def run_query_file_for_each(
         return []
     terms = {k: as_term(v) for k, v in (bindings or {}).items() if v is not None}
     return store.select(with_values(load_query(name), var, [ox.NamedNode(i) for i in iris]), terms)
+
+
+def get_passages(request: Request) -> PassageIndex:
+    return app_passages(request.app.state)
+
+
+def app_passages(state: Any) -> PassageIndex:
+    """The passage index the server searches, opened on first use: the file beside the store
+    (or `settings.passages`) when it is in step with the store; otherwise (missing, older, or
+    the store was loaded as RDF without one) an index built in memory from the stored texts,
+    so search always answers what the store holds. The store cannot change while served."""
+    index: PassageIndex | None = getattr(state, "passages", None)
+    if index is None:
+        with _open_lock:
+            index = getattr(state, "passages", None)
+            if index is None:
+                index = _open_passages(state)
+                state.passages = index
+    return index
+
+
+def _open_passages(state: Any) -> PassageIndex:
+    store = app_store(state)
+    path = state.settings.passages or index_path_for(state.settings.store)
+    try:
+        index = PassageIndex(path, read_only=True)
+        if in_step(index, store):
+            state.passages_source = str(path)
+            return index
+        index.close()
+        reason = "out of step with the store"
+    except PassageIndexError as exc:
+        reason = str(exc)
+    logger.warning("passage index %s: %s; building one in memory from the stored texts", path, reason)
+    index = PassageIndex(None)
+    rebuild_from(index, store)
+    state.passages_source = "memory"
+    return index
 
 
 def app_stats(state: Any) -> dict[str, Any]:

@@ -29,6 +29,8 @@ def _default_workers() -> int:
 @dataclass(frozen=True)
 class Settings:
     store: Path = DEFAULT_STORE
+    # The passage index (ingest.passages); None: the one beside the store.
+    passages: Path | None = None
     base_iri: str = BASE
     host: str = "127.0.0.1"
     port: int = 8000
@@ -67,6 +69,8 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "store", Path(self.store))
+        if self.passages is not None:
+            object.__setattr__(self, "passages", Path(self.passages))
         if not self.base_iri.endswith(("/", "#")):
             raise ValueError(f"CASEGRAPH_BASE_IRI must end with '/' or '#': {self.base_iri!r}")
         for name in ("max_query_length", "max_query_depth", "row_cap", "byte_cap", "workers", "port"):

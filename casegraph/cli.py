@@ -7,7 +7,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("build", "load", "validate", "export", "evaluate", "propose_merges", "serve")
+COMMANDS = ("build", "load", "validate", "export", "evaluate", "propose_merges", "passages", "serve")
 
 
 def make_parser() -> argparse.ArgumentParser:

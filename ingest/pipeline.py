@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from ingest.errors import InputError
 from ingest.fusion import rebuild_fused_graph
 from ingest.ids import document_id
+from ingest.passages import PassageIndex, StoredText, sync
 from ingest.readers import DOCUMENT_SUFFIXES, SIDECAR_SUFFIX
 from ingest.store import QuadStore
 
@@ -82,6 +83,11 @@ class Outcome:
     problem: str | None = None
     source: str | None = None  # the file the problem is about (a sidecar, say), if not `path`
     note: str | None = None  # stored, but with a remark (e.g. extracted events withheld)
+    # The document the graph describes and its stored text (schema:text), for the passage
+    # index; None when the graph holds no text (curated facts without one).
+    document: str | None = None
+    text: str | None = field(default=None, repr=False)
+    content_hash: str | None = None
 
 
 ProcessFn = Callable[[str], Outcome]
@@ -183,13 +189,36 @@ def violations_line(result: ValidationResult, shown: int = 3) -> str:
     return f"{len(found)} violation(s): " + "; ".join(distinct[:shown]) + more
 
 
+def document_text(graph: Graph) -> tuple[str | None, str | None, str | None]:
+    """(document IRI, its stored text, its content hash) of a document graph."""
+    from ingest.vocab import CG, RDF, SCHEMA
+
+    doc = next(iter(graph.subjects(RDF.type, CG.Document)), None)
+    if doc is None:
+        return None, None, None
+    text = graph.value(doc, SCHEMA.text)
+    digest = graph.value(doc, CG.contentHash)
+    return str(doc), None if text is None else str(text), None if digest is None else str(digest)
+
+
 def process(path: str) -> Outcome:
     """Read, extract, map and validate one file. Never raises: a problem is an Outcome."""
     try:
         graph, note = checked_graph(Path(path))
         curated = path.lower().endswith(FACTS_SUFFIXES)
         body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        return Outcome(path, str(graph.identifier), body, len(graph), curated, note=note)
+        document, text, digest = document_text(graph)
+        return Outcome(
+            path,
+            str(graph.identifier),
+            body,
+            len(graph),
+            curated,
+            note=note,
+            document=document,
+            text=text,
+            content_hash=digest,
+        )
     except InputError as exc:
         return Outcome(path, problem=exc.problem, source=exc.source)
     except RecursionError:
@@ -218,12 +247,21 @@ def warm_up() -> None:
 
 
 class _Writer:
-    """The parent's side: stores outcomes, keeping the precedence rule for shared graphs."""
+    """The parent's side: stores outcomes, keeping the precedence rule for shared graphs, and
+    keeps the passage index (if any) in step with each graph stored."""
 
-    def __init__(self, store: QuadStore, summary: BuildSummary, on_progress: ProgressFn | None) -> None:
+    def __init__(
+        self,
+        store: QuadStore,
+        summary: BuildSummary,
+        on_progress: ProgressFn | None,
+        passages: PassageIndex | None = None,
+    ) -> None:
         self.store = store
         self.summary = summary
         self.on_progress = on_progress
+        self.passages = passages
+        self.index_failed = False
         self.claimed: dict[str, tuple[bool, int, str]] = {}
         self.sizes: dict[str, int] = {}
 
@@ -246,6 +284,7 @@ class _Writer:
             except Exception as exc:  # a store error on one graph fails that document only
                 self.fail(path, Failure(outcome.path, f"could not be stored: {type(exc).__name__}: {exc}"))
                 return
+            self._index(outcome)
             if previous is not None:
                 self.summary.notes.append(f"{previous[2]}: replaced by {outcome.path} (same document graph)")
             else:
@@ -257,6 +296,23 @@ class _Writer:
             self.sizes[outcome.graph] = outcome.triples
         if self.on_progress:
             self.on_progress(path, None)
+
+    def _index(self, outcome: Outcome) -> None:
+        """The stored graph's text replaces its passages. The graph is the record: an index
+        that cannot be written is reported (and can be rebuilt), never a failed document."""
+        if self.passages is None or outcome.graph is None:
+            return
+        try:
+            if outcome.document and outcome.text is not None:
+                self.passages.replace(StoredText(outcome.document, outcome.graph, outcome.text, outcome.content_hash))
+            else:
+                self.passages.remove_graph(outcome.graph)
+        except Exception as exc:  # PassageIndexError, or anything else: the graph is stored
+            if not self.index_failed:
+                self.summary.notes.append(
+                    f"the passage index could not be updated ({exc}); run `casegraph passages --rebuild`"
+                )
+            self.index_failed = True
 
 
 def _unique_documents(items: list[tuple[int, Path]], writer: _Writer) -> list[tuple[int, Path]]:
@@ -396,6 +452,7 @@ def build(
     timeout: float = DOCUMENT_TIMEOUT,
     initializer: Callable[[], None] | None = warm_up,
     fuse: bool = True,
+    passages: PassageIndex | None = None,
 ) -> BuildSummary:
     """Build every document and facts file under `paths` into `store`.
 
@@ -403,11 +460,15 @@ def build(
     and tiny inputs); otherwise a pool of that many worker processes does the work, and a
     document that runs for more than `timeout` seconds is stopped and reported.
     `initializer` runs once in each worker (default: load the NLP pipeline and the shapes).
-    With `fuse` (the default) the fused cross-source view is rebuilt at the end.
+    With `fuse` (the default) the fused cross-source view is rebuilt at the end. With
+    `passages`, the passage index follows every graph stored (and is first brought in step
+    with the store if it was not: a new index, or one a `load` left behind).
     """
     summary = BuildSummary()
     started = time.perf_counter()
-    writer = _Writer(store, summary, on_progress)
+    if passages is not None:
+        _sync_passages(passages, store, summary)
+    writer = _Writer(store, summary, on_progress, passages)
     items = _unique_documents(list(enumerate(discover(paths))), writer)
     if workers <= 0:
         for index, path in items:
@@ -446,6 +507,16 @@ def build(
         _refresh_fused_view(store, summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _sync_passages(index: PassageIndex, store: QuadStore, summary: BuildSummary) -> None:
+    try:
+        rebuilt = sync(index, store)
+    except Exception as exc:  # the index is derived: it never stops a build
+        summary.notes.append(f"the passage index could not be brought in step with the store: {exc}")
+        return
+    if rebuilt is not None and rebuilt[0]:
+        summary.notes.append(f"passage index rebuilt from the store: {rebuilt[0]} documents, {rebuilt[1]} passages")
 
 
 def _refresh_fused_view(store: QuadStore, summary: BuildSummary) -> None:

@@ -14,7 +14,15 @@ from casegraph.cli import COMMANDS, make_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 # What api may use of ingest: identifiers, vocabulary, names, the store, the SPARQL file loader.
-API_MAY_IMPORT = {"ingest", "ingest.vocab", "ingest.ids", "ingest.names", "ingest.store", "ingest.queries"}
+API_MAY_IMPORT = {
+    "ingest",
+    "ingest.vocab",
+    "ingest.ids",
+    "ingest.names",
+    "ingest.store",
+    "ingest.queries",
+    "ingest.passages",
+}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -14,15 +14,43 @@ from ingest.vocab import CG
 EXTRACTION = {str(CG.Curated): "curated", str(CG.Automatic): "automatic"}
 
 
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def human_date(iso: str | None) -> str | None:
+    """2017-01-27 -> "27 Jan 2017"; 2016-05 -> "May 2016"; 2016 -> "2016"."""
+    if not iso:
+        return None
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
+def document_label(publishers: list[str], published: str | None, title: str | None, file: str | None) -> str:
+    """How a document is named wherever it is named: "Publisher, date: title" with what is
+    known ("Human Rights Watch, 23 Jan 2017"; two publishers joined by "and", more "et al."),
+    the file name only when the document says nothing about itself."""
+    names = publishers[:2]
+    who = " and ".join(names) + (" et al." if len(publishers) > 2 else "")
+    head = ", ".join(p for p in (who, human_date(published) or "") if p)
+    if head and title:
+        return f"{head}: {title}"
+    return head or title or file or "untitled document"
+
+
 def _metadata(ctx: Ctx, r: dict[str, str | None]) -> dict[str, Any]:
+    publishers = split(r["publishers"])
     return {
-        **ctx.ref(r["doc"] or "", r["title"] or r["file"]),
+        **ctx.ref(r["doc"] or "", document_label(publishers, r["published"], r["title"], r["file"])),
         "file": r["file"],
         "title": r["title"],
         "published": r["published"],
         "reference": r["reference"],
         "language": r["language"],
-        "publishers": split(r["publishers"]),
+        "publishers": publishers,
         "extraction": EXTRACTION.get(r["extraction"] or "", r["extraction"]),
         "graph": r["g"],
     }
@@ -44,6 +72,11 @@ def _list_documents(ctx: Ctx) -> list[dict[str, Any]]:
     items.sort(key=lambda d: d["file"] or "")
     items.sort(key=lambda d: d["published"] or "", reverse=True)  # stable: undated ("") last
     return items
+
+
+def document_labels(ctx: Ctx) -> dict[str, str]:
+    """document IRI -> its label ("Publisher, date: title"), for naming documents anywhere."""
+    return per_store(ctx.store, "document_labels", lambda: {d["iri"]: d["label"] for d in list_documents(ctx)})
 
 
 def validation(extraction: str | None) -> dict[str, Any]:

@@ -31,4 +31,9 @@ def health(request: Request) -> JSONResponse:
         body.update(status="unavailable", detail=str(exc))
         return JSONResponse(body, status_code=503, headers={"Retry-After": str(settings.retry_after)})
     body.update(status="ok", quads=stats["quads"], graphs=stats["graphs"])
+    index = getattr(request.app.state, "passages", None)
+    if index is not None:  # opened by the first search: where it came from, and its size
+        documents, passages = index.counts()
+        source = getattr(request.app.state, "passages_source", None)
+        body["passage_index"] = {"source": source, "documents": documents, "passages": passages}
     return JSONResponse(body)

@@ -15,12 +15,16 @@ from api.curated.agents import authorities
 from api.curated.documents import list_documents
 from api.curated.home import overview
 from api.curated.organisations import list_organisations
+from api.curated.passages import search_passages
 from api.curated.persons import list_persons
+from api.deps import get_passages
 from api.examples import by_id, examples
 from api.paging import Page, page_params
 from api.routers._common import CtxDep
 from api.routers.events import ISO_DATE, events_data
+from api.routers.passages import QUERY_HELP
 from api.templating import render
+from ingest.passages import PassageIndex, QueryError
 
 router = APIRouter()
 
@@ -98,6 +102,46 @@ def _list_page(
     }
     twin = api_path + ("?" + urlencode(dict(request.query_params)) if request.query_params else "")
     return render(request, "list.html", data, json_twin=twin, title=title)
+
+
+@router.get("/search", response_class=HTMLResponse, include_in_schema=False)
+def search_page(
+    request: Request,
+    ctx: CtxDep,
+    index: Annotated[PassageIndex, Depends(get_passages)],
+    page: Annotated[Page, Depends(page_params)],
+    q: Annotated[str | None, Query(max_length=500)] = None,
+) -> HTMLResponse:
+    """Passage search over every stored document text (the page of /api/passages)."""
+    data: dict[str, Any] = {"q": q or "", "total": 0, "items": [], "error": None, "help": QUERY_HELP}
+    if q and q.strip():
+        try:
+            data.update(search_passages(ctx, index, q, limit=page.limit, offset=page.offset))
+        except QueryError as exc:
+            data["error"] = str(exc)
+    for item in data["items"]:
+        item["segments"] = _segments(item["quote"], item["highlights"])
+    base = {"q": q or "", "limit": page.limit}
+    data["prev"] = "/search?" + urlencode({**base, "offset": max(0, page.offset - page.limit)}) if page.offset else None
+    more = page.offset + page.limit < data["total"]
+    data["next"] = "/search?" + urlencode({**base, "offset": page.offset + page.limit}) if more else None
+    data["offset"] = page.offset
+    twin = "/api/passages?" + urlencode({"q": q}) if q else None
+    return render(request, "search.html", data, json_twin=twin, title=f"Search: {q}" if q else "Search")
+
+
+def _segments(quote: str, highlights: list[list[int]]) -> list[tuple[str, bool]]:
+    """The quote cut into (text, matched) pieces, so the page marks the matched words."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in highlights:
+        if start > at:
+            out.append((quote[at:start], False))
+        out.append((quote[start:end], True))
+        at = end
+    if at < len(quote):
+        out.append((quote[at:], False))
+    return out
 
 
 @router.get("/persons", response_class=HTMLResponse, include_in_schema=False)

@@ -9,7 +9,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from casegraph.commands.common import add_store_option
+from casegraph.commands.common import add_passages_option, add_store_option, passages_path
+from ingest.passages import PassageIndex, PassageIndexError
 from ingest.pipeline import DEFAULT_WORKERS, Failure, build, discover
 from ingest.store import QuadStore, StoreError
 
@@ -29,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
     )
     add_store_option(p)
+    add_passages_option(p)
     p.add_argument(
         "paths",
         nargs="*",
@@ -66,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         err.print(str(exc), markup=False)
         return 2
+    try:
+        passages: PassageIndex | None = PassageIndex(passages_path(args))
+    except PassageIndexError as exc:
+        err.print(f"{exc}; building without passage search (rebuild it later)", markup=False)
+        passages = None
     total = len(discover(paths))
     with Progress(
         TextColumn("[bold]building"),
@@ -83,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
                 progress.console.print(f"FAILED {failure}", markup=False)
             progress.update(task, advance=1, description=path.name)
 
-        summary = build(paths, store, on_progress, workers=args.workers)
+        summary = build(paths, store, on_progress, workers=args.workers, passages=passages)
+    if passages is not None:
+        passages.close()
     if summary.fused:
         err.print(summary.fused, markup=False)
     for note in summary.notes:

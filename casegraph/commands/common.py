@@ -16,3 +16,19 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
         default=Path(os.environ.get("CASEGRAPH_STORE", str(DEFAULT_STORE))),
         help="on-disk store directory (default: $CASEGRAPH_STORE or %(default)s)",
     )
+
+
+def add_passages_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--passages",
+        type=Path,
+        default=Path(os.environ["CASEGRAPH_PASSAGES"]) if os.environ.get("CASEGRAPH_PASSAGES") else None,
+        help="the passage index (SQLite) to keep in step (default: $CASEGRAPH_PASSAGES or <store>.passages.sqlite)",
+    )
+
+
+def passages_path(args: argparse.Namespace) -> Path:
+    """The passage index the command works on: --passages, else the one beside the store."""
+    from ingest.passages import index_path_for
+
+    return Path(args.passages) if getattr(args, "passages", None) else index_path_for(args.store)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from casegraph.commands.common import add_store_option
+from casegraph.commands.common import add_passages_option, add_store_option, passages_path
+from ingest.passages import PassageIndex, PassageIndexError, rebuild_from
 from ingest.store import QuadStore, StoreError
 
 # File extension -> format. Triple formats go into the default graph; datasets keep their graphs.
@@ -37,10 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "Add the quads of each FILE to the store, keeping graph names (TriG, N-Quads); Turtle and "
             "N-Triples go into the default graph. Each file is loaded in one transaction: a file with a "
-            "syntax error adds nothing. Exit 0 when all loaded, 1 when some failed, 2 when nothing could be done."
+            "syntax error adds nothing. The passage index is then rebuilt from the store's document texts. "
+            "Exit 0 when all loaded, 1 when some failed, 2 when nothing could be done."
         ),
     )
     add_store_option(p)
+    add_passages_option(p)
     p.add_argument("files", nargs="+", type=Path, help="RDF files (.trig .nq .ttl .nt)")
     p.add_argument("--format", choices=sorted(FORMAT_NAMES), help="format of every FILE (default: from the extension)")
     p.set_defaults(func=run)
@@ -96,6 +99,14 @@ def run(args: argparse.Namespace) -> int:
     problems = load_files(store, files, args.format)
     for line in problems:
         print(line, file=sys.stderr)
+    try:
+        index = PassageIndex(passages_path(args))
+        try:
+            rebuild_from(index, store)
+        finally:
+            index.close()
+    except PassageIndexError as exc:
+        print(f"note: the passage index could not be rebuilt: {exc}", file=sys.stderr)
     print(
         f"{len(files) - len(problems)} of {len(files)} files loaded, {len(store) - before} quads added, "
         f"{time.perf_counter() - started:.1f} s, store {args.store} ({len(store)} quads)"

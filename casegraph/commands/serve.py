@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from casegraph.commands.common import add_store_option
+from casegraph.commands.common import add_passages_option, add_store_option
 from ingest.store import QuadStore, StoreError
 
 DEFAULT_DOCUMENTS = Path("data/documents")
@@ -21,10 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "`load` on the same store are refused with a clear error. Settings also come from the environment "
             "(CASEGRAPH_STORE, CASEGRAPH_BASE_IRI, CASEGRAPH_QUERY_TIMEOUT, CASEGRAPH_ROW_CAP, "
             "CASEGRAPH_WORKERS, CASEGRAPH_MAX_QUERY_LENGTH, CASEGRAPH_MAX_QUERY_DEPTH, CASEGRAPH_HOST, "
-            "CASEGRAPH_PORT); flags win."
+            "CASEGRAPH_PORT, CASEGRAPH_PASSAGES); flags win. Passage search reads the passage index beside the "
+            "store (or --passages); when it is missing or out of step, the server builds one in memory."
         ),
     )
     add_store_option(p)
+    add_passages_option(p)
     p.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8000)")
     p.add_argument(
@@ -60,7 +62,13 @@ def build_if_empty(store_path: Path, documents: Path) -> int:
             print(f"{documents}: no such folder to build the empty store from", file=sys.stderr)
             return 2
         print(f"store {store_path} is empty: building {documents} ...", file=sys.stderr)
-        summary = build([documents], store)
+        from ingest.passages import PassageIndex, index_path_for
+
+        index = PassageIndex(index_path_for(store_path))
+        try:
+            summary = build([documents], store, passages=index)
+        finally:
+            index.close()
         for failure in summary.failures:
             print(f"FAILED {failure}", file=sys.stderr)
         print(
@@ -83,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env(
             store=args.store,
+            passages=args.passages,
             host=args.host,
             port=args.port,
             workers=args.workers,
