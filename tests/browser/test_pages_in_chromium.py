@@ -85,7 +85,7 @@ def test_home_page_shows_the_counts(server: str, page: Any) -> None:
 
 def test_person_page_shows_the_timeline_with_quotes(server: str, page: Any) -> None:
     page.goto(server + "/persons")
-    page.fill("input[name=q]", "Markovic")
+    page.fill("form.search input[name=q]", "Markovic")
     page.click("form.search button")
     page.wait_for_url(re.compile(r".*/persons\?q=Markovic"))
     page.click("table.list a[href='/id/person/jovan-markovic']")
