@@ -1,7 +1,14 @@
 """The app factory: `create_app(settings)` builds a FastAPI app over one store.
 
 The store is opened read-only on first use (api.deps.get_store) and the SPARQL worker pool is
-started on the first query; both are closed when the app shuts down (lifespan)."""
+started on the first query; both are closed when the app shuts down (lifespan).
+
+Every request passes, outermost first: SecurityHeaders (api.security: CSP, nosniff, no
+framing, on every answer, refusals included), CORS, PublicOrigin (api.public: the request is
+seen as addressed to the configured public URL, whatever Host it sent), ClientLimits
+(api.limits: who the client is, and its request rate), BodyLimits (api.bodies: size and time
+of the request body), then the routers. The request head's deadline is in the HTTP protocol
+itself (api.serving), which `casegraph serve` runs."""
 
 from __future__ import annotations
 
@@ -11,10 +18,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
+from api.bodies import BodyLimits
+from api.clients import ClientIdentity, ClientKey
 from api.head import with_head
+from api.limits import ClientLimits, TokenBuckets
+from api.public import PublicOrigin
+from api.security import HEADERS, SWAGGER_CDN, SecurityHeaders
 from api.settings import Settings
+from api.templating import env
 from ingest.store import StoreError
 
 # Router modules under api/routers/, each exposing `router`. Order matters only where paths overlap.
@@ -58,25 +71,46 @@ def close_app(app: FastAPI) -> None:
         app.state.store = None
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, client_key: ClientKey | None = None) -> FastAPI:
+    """The app over `settings.store`. `client_key` overrides the key function that
+    Settings.client_key names (api.clients)."""
     settings = settings or Settings.from_env()
+    identity = ClientIdentity(settings, client_key)  # raises ValueError for an unknown key name
     app = FastAPI(
         title="CaseGraph",
         version=settings.version,
         description="A knowledge graph of human-rights cases: SPARQL endpoint, linked data, dumps, JSON API and pages.",
         lifespan=lifespan,
+        docs_url=None,  # our own /docs below: FastAPI's has an inline script
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = None
     app.state.query_pool = None
     app.state.passages = None
+    # add_middleware puts each one outside those added before: innermost first.
+    app.add_middleware(BodyLimits, max_body=settings.max_body, timeout=settings.body_timeout)
+    buckets = TokenBuckets(settings.rate_limit, settings.rate_burst) if settings.rate_limit else None
+    app.add_middleware(ClientLimits, identity=identity, buckets=buckets)
+    app.add_middleware(PublicOrigin, origin=settings.origin)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["X-Truncated", "X-Row-Cap", "Retry-After", "Link"],
+        expose_headers=["X-Truncated", "X-Row-Cap", "X-Byte-Cap", "Retry-After", "Link"],
     )
+    app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> PlainTextResponse:
+        # Answered outside the middlewares (Starlette's last resort), so it carries the
+        # security headers itself.
+        return PlainTextResponse("internal server error\n", status_code=500, headers=HEADERS)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(env.get_template("docs.html").render(cdn=SWAGGER_CDN))
 
     @app.exception_handler(StoreError)
     async def store_unavailable(request: Request, exc: StoreError) -> JSONResponse:

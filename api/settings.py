@@ -7,8 +7,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from importlib import metadata
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ingest.store import DEFAULT_STORE
 from ingest.vocab import BASE
@@ -53,6 +55,34 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     licence: str = "https://creativecommons.org/licenses/by/4.0/"
     version: str = field(default_factory=_package_version)
+    # Where the public reaches this server (scheme://host[:port], no path): every absolute URL
+    # the server prints (service description, VoID, dumps, JSON-LD contexts, redirects) starts
+    # with it, never with the request's Host header. Empty: http://HOST:PORT of the listener
+    # (see `origin`).
+    public_url: str = ""
+    # Reverse proxies (addresses or networks, "10.0.0.0/8") whose X-Forwarded-For is believed:
+    # a request from one of them counts as coming from the address it forwards for. Nothing
+    # else of X-Forwarded-* is used (URLs come from public_url); from anyone else it is ignored.
+    trusted_proxies: tuple[str, ...] = ()
+    # Who "a client" is for the limits below: "address" (the client's IP address; an IPv6
+    # address counts by its /64), or a key registered in api.clients (bearer tokens, say).
+    client_key: str = "address"
+    # Requests per second each client may make on average, and the burst it may spend at once
+    # (a token bucket); past it: 429 with Retry-After. rate_limit 0 turns the limit off.
+    rate_limit: float = 50.0
+    rate_burst: int = 200
+    # SPARQL queries one client may have running at once (0: one less than the workers, at
+    # least 1, so one client can never hold every worker) and waiting for a worker; past
+    # both: 429 with Retry-After. Free workers go to waiting clients in turn.
+    sparql_per_client: int = 0
+    sparql_waiting_per_client: int = 4
+    # Request bodies: at most max_body bytes (a larger Content-Length is refused before
+    # anything is read, a body that grows past it is cut off: 413); the request head must
+    # arrive within head_timeout seconds of the connection (or of the previous answer), the
+    # body within body_timeout seconds of its head (else 408 and the connection is closed).
+    max_body: int = 1024 * 1024
+    head_timeout: float = 10.0
+    body_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -73,13 +103,67 @@ class Settings:
             object.__setattr__(self, "passages", Path(self.passages))
         if not self.base_iri.endswith(("/", "#")):
             raise ValueError(f"CASEGRAPH_BASE_IRI must end with '/' or '#': {self.base_iri!r}")
-        for name in ("max_query_length", "max_query_depth", "row_cap", "byte_cap", "workers", "port"):
+        for name in ("max_query_length", "max_query_depth", "row_cap", "byte_cap", "workers", "port", "max_body"):
             if getattr(self, name) < 1:
                 raise ValueError(f"setting {name} must be at least 1, not {getattr(self, name)}")
         if self.query_sandbox not in ("required", "off"):
             raise ValueError(f"setting query_sandbox must be 'required' or 'off', not {self.query_sandbox!r}")
-        if self.query_timeout <= 0:
-            raise ValueError(f"setting query_timeout must be positive, not {self.query_timeout}")
+        for name in ("query_timeout", "head_timeout", "body_timeout"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"setting {name} must be positive, not {getattr(self, name)}")
+        for name in ("rate_limit", "rate_burst", "sparql_per_client", "sparql_waiting_per_client"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"setting {name} must not be negative, not {getattr(self, name)}")
+        if self.rate_limit and self.rate_burst < 1:
+            raise ValueError("setting rate_burst must be at least 1 while rate_limit is on")
+        if self.public_url:
+            object.__setattr__(self, "public_url", public_origin(self.public_url))
+        object.__setattr__(self, "trusted_proxies", tuple(str(n) for n in proxy_networks(self.trusted_proxies)))
+
+    @property
+    def origin(self) -> str:
+        """The origin every published absolute URL starts with (public_url, or the listener)."""
+        if self.public_url:
+            return self.public_url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def sparql_client_limit(self) -> int:
+        """Queries one client may have running at once (sparql_per_client, 0 = workers - 1)."""
+        return self.sparql_per_client or max(1, self.workers - 1)
+
+
+def public_origin(url: str) -> str:
+    """`url` as an origin, scheme://host[:port] without a slash; ValueError naming the problem."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"CASEGRAPH_PUBLIC_URL must be http(s)://HOST[:PORT], not {url!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(
+            f"CASEGRAPH_PUBLIC_URL must be an origin, http(s)://HOST[:PORT] with no path, not {url!r} "
+            "(serving under a path prefix is not supported)"
+        )
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"CASEGRAPH_PUBLIC_URL {url!r}: {exc}") from None
+    host = parts.hostname.lower()
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
+def proxy_networks(values: tuple[str, ...]) -> list[IPv4Network | IPv6Network]:
+    """The trusted proxies as networks (a bare address is a network of one)."""
+    out = []
+    for value in values:
+        try:
+            out.append(ip_network(value.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"CASEGRAPH_TRUSTED_PROXIES: {value!r} is not an IP address or network") from None
+    return out
 
 
 def _convert(name: str, raw: str, annotation: Any) -> Any:

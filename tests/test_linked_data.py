@@ -17,6 +17,7 @@ from ingest.vocab import CG, ID, OA
 from tests.api_support import DEFENDER, SCRIPT_NAME, api_store
 
 PERSON = ID["person/jovan-markovic"]
+PUBLIC = "https://data.example.org"  # published URLs start here, whatever Host a request sends
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def store() -> QuadStore:
 
 @pytest.fixture(scope="module")
 def client(store: QuadStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    app = create_app(Settings(store=tmp_path_factory.mktemp("unused") / "store"))
+    app = create_app(Settings(store=tmp_path_factory.mktemp("unused") / "store", public_url=PUBLIC))
     app.state.store = store
     yield TestClient(app)
 
@@ -54,7 +55,7 @@ def test_every_rdf_format_says_the_same(client: TestClient) -> None:
     r = client.get("/id/person/jovan-markovic", headers={"Accept": "application/ld+json"})
     assert r.headers["content-type"].startswith("application/ld+json")
     doc = r.json()
-    assert doc["@context"] == "http://testserver/context.jsonld", "JSON-LD points at the published context"
+    assert doc["@context"] == f"{PUBLIC}/context.jsonld", "JSON-LD points at the published context"
     doc["@context"] = client.get("/context.jsonld").json()["@context"]
     jsonld = Graph().parse(data=json.dumps(doc), format="json-ld")
     assert len(turtle) > 10

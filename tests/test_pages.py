@@ -15,11 +15,12 @@ from api.settings import Settings
 from tests.api_support import DEFENDER, api_store
 
 HTML = {"Accept": "text/html"}
+PUBLIC = "https://data.example.org"  # published URLs start here, whatever Host a request sends
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    app = create_app(Settings(store=tmp_path_factory.mktemp("unused") / "store"))
+    app = create_app(Settings(store=tmp_path_factory.mktemp("unused") / "store", public_url=PUBLIC))
     app.state.store = api_store()
     yield TestClient(app)
 
@@ -69,7 +70,7 @@ def test_entity_pages_link_their_json_twin(client: TestClient) -> None:
     ):
         r = client.get(path, headers=HTML)
         assert r.status_code == 200, path
-        assert f'href="http://testserver{path}?format=json"' in r.text
+        assert f'href="{PUBLIC}{path}?format=json"' in r.text
         assert client.get(f"{path}?format=json").json()["iri"].endswith(path.removeprefix("/id"))
 
 

@@ -62,6 +62,8 @@ def test_proceeding_page_timeline_in_chromium(base_url: str) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            refused: list[str] = []  # inline style or script the CSP (api/security.py) blocked
+            page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
             page.goto(f"{base_url}/proceedings/{biggest['id']}")
             svg = page.locator(".cg-timeline svg")
             assert svg.is_visible()
@@ -73,6 +75,10 @@ def test_proceeding_page_timeline_in_chromium(base_url: str) -> None:
             assert box is not None and box["width"] > 600 and box["height"] > 100
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "proceeding-timeline.png"), full_page=True)
+            assert not refused, f"the page broke its Content-Security-Policy: {refused}"
+            # the styles came from the static files: the timeline's marks are coloured
+            fill = page.locator(".cg-timeline circle.mark").first.evaluate("e => getComputedStyle(e).fill")
+            assert fill == "rgb(47, 95, 179)"
         finally:
             browser.close()
     assert (ARTIFACTS / "proceeding-timeline.png").stat().st_size > 10_000

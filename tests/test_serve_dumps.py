@@ -16,12 +16,13 @@ from tests.serving import PROTOCOL_DATA, load_store
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DATASET = URIRef("https://example.org/cg/dataset")
+PUBLIC = "https://data.example.org"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     store = load_store(tmp_path_factory.mktemp("dumps") / "store", PROTOCOL_DATA)
-    settings = Settings(store=store, base_iri="https://example.org/cg/")
+    settings = Settings(store=store, base_iri="https://example.org/cg/", public_url=PUBLIC)
     with TestClient(create_app(settings)) as c:
         yield c
 
@@ -59,8 +60,8 @@ def test_void_describes_the_dataset(client: TestClient, accept: str, fmt: str) -
     assert (DATASET, VOID.triples, Literal(quads)) in g
     assert (DATASET, DCTERMS.license, None) in g
     assert (DATASET, DCTERMS.modified, None) in g
-    assert (DATASET, VOID.sparqlEndpoint, URIRef("http://testserver/sparql")) in g
-    assert set(g.objects(DATASET, VOID.dataDump)) == {URIRef(f"http://testserver/dumps/{n}") for n in dumps.DUMPS}
+    assert (DATASET, VOID.sparqlEndpoint, URIRef(f"{PUBLIC}/sparql")) in g
+    assert set(g.objects(DATASET, VOID.dataDump)) == {URIRef(f"{PUBLIC}/dumps/{n}") for n in dumps.DUMPS}
     subsets = set(g.objects(DATASET, VOID.subset))
     assert len(subsets) == 3
     assert all((s, VOID.triples, Literal(1)) in g for s in subsets)

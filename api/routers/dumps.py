@@ -26,7 +26,9 @@ VOID_TYPES = ("text/turtle", "application/ld+json")
 
 
 def _server(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The public origin (api.public): never taken from the request's Host header."""
+    origin: str = request.app.state.settings.origin
+    return origin
 
 
 def stream_quads(store: QuadStore, fmt: ox.RdfFormat, graphs: list[str] | None = None) -> Iterator[bytes]:
@@ -91,10 +93,10 @@ def void(request: Request, format: str | None = None) -> Response:
     state = request.app.state
     settings: Settings = state.settings
     server = _server(request)
-    cache: dict[str, list[ox.Triple]] = state.__dict__.setdefault("void_cache", {})
-    if server not in cache:  # the store cannot change while served: describe it once
-        cache[server] = void_description(app_store(state), settings, server, app_stats(state)["quads"])
-    triples = cache[server]
+    triples: list[ox.Triple] | None = getattr(state, "void_triples", None)
+    if triples is None:  # the store cannot change while served: describe it once
+        triples = void_description(app_store(state), settings, server, app_stats(state)["quads"])
+        state.void_triples = triples
     if chosen == "text/turtle":
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
         return Response(body, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})

@@ -23,6 +23,7 @@ def health(request: Request) -> JSONResponse:
         "started": pool is not None,
         "alive": sum(w.alive() for w in pool.workers) if pool else 0,
         "busy": pool.busy() if pool else 0,
+        "waiting": sum(len(q) for q in pool.gate.queues.values()) if pool else 0,
         "killed_at_deadline": pool.killed if pool else 0,
     }
     try:

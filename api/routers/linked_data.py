@@ -83,7 +83,8 @@ def resource(
             location += "?" + request.url.query
         return RedirectResponse(location, status_code=308, headers=VARY)
     if choice.is_rdf:
-        body = serialise_quads(describe_quads(store, iri), choice.media_type, str(request.url_for("context")))
+        context_url = settings.origin + "/context.jsonld"  # the public origin, never the Host header
+        body = serialise_quads(describe_quads(store, iri), choice.media_type, context_url)
         return Response(body, media_type=choice.content_type, headers=VARY)
     try:
         template, data = resource_page(ctx, iri)
@@ -122,7 +123,10 @@ def _graph(request: Request, ctx: Ctx, iri: str, choice: Choice) -> Response:
 
 
 def _alternates(request: Request) -> dict[str, Any]:
-    base = str(request.url.remove_query_params("format"))
+    """This resource in each other format, as absolute URLs on the public origin."""
+    settings: Settings = request.app.state.settings
+    rest = request.url.remove_query_params("format")
+    base = settings.origin + rest.path + (f"?{rest.query}" if rest.query else "")
     sep = "&" if "?" in base else "?"
     links = [
         ("application/json", f"{base}{sep}format=json"),

@@ -17,11 +17,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from api import formats
+from api.clients import client_of
 from api.deps import app_stats
 from api.settings import Settings
 from api.sparql.description import PREFIXES, service_description
 from api.sparql.guard import QueryRefused, check_text
-from api.sparql.pool import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
+from api.sparql.pool import ClientBusy, PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
 from api.sparql.worker import Job
 
 router = APIRouter(tags=["SPARQL"])
@@ -37,7 +38,13 @@ def query_pool(request: Request) -> QueryPool:
     state = request.app.state
     if state.query_pool is None:
         settings: Settings = state.settings
-        state.query_pool = QueryPool(settings.store, settings.workers, settings.query_sandbox)
+        state.query_pool = QueryPool(
+            settings.store,
+            settings.workers,
+            settings.query_sandbox,
+            per_client=settings.sparql_client_limit,
+            waiting_per_client=settings.sparql_waiting_per_client,
+        )
     pool: QueryPool = state.query_pool
     return pool
 
@@ -132,11 +139,19 @@ async def sparql(request: Request) -> Response:
         "row_cap": settings.row_cap,
         "byte_cap": settings.byte_cap,
         "max_depth": settings.max_query_depth,
-        "base_iri": str(request.url.replace(query="")),
+        "base_iri": settings.origin + "/sparql",
     }
     retry = {"Retry-After": str(settings.retry_after)}
     try:
-        outcome = await query_pool(request).run(job, settings.query_timeout)
+        outcome = await query_pool(request).run(job, settings.query_timeout, client_of(request.scope))
+    except ClientBusy:
+        limit, waiting = settings.sparql_client_limit, settings.sparql_waiting_per_client
+        return PlainTextResponse(
+            f"too many queries from this client at once: at most {limit} running and {waiting} waiting; "
+            "send the next when one has been answered\n",
+            status_code=429,
+            headers=retry,
+        )
     except QueryTimeout:
         return PlainTextResponse(
             f"query stopped: it ran longer than {settings.query_timeout:g} s\n", status_code=503, headers=retry
@@ -171,8 +186,8 @@ def describe_service(request: Request) -> Response:
     if chosen is None:
         return _refuse("no acceptable format; the service description is in: " + ", ".join(formats.GRAPH_TYPES), 406)
     stats: dict[str, Any] = app_stats(request.app.state)
-    endpoint = str(request.url.replace(query=""))
-    void = str(request.url.replace(path="/.well-known/void", query=""))
+    origin = request.app.state.settings.origin  # never the Host header (api.public)
+    endpoint, void = origin + "/sparql", origin + "/.well-known/void"
     triples = service_description(endpoint, void, triples=stats["quads"])
     body = ox.serialize(triples, format=formats.GRAPH_TYPES[chosen], prefixes=PREFIXES) or b""
     media = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")

@@ -5,6 +5,7 @@ blocking the event loop (the pipe's file descriptor is watched by asyncio). When
 passes, the worker is killed and replaced, and the caller gets QueryTimeout: pyoxigraph cannot
 stop a running query, a process can be stopped. While a slow query holds one worker, the others
 go on serving; when every worker stays busy past the deadline, the caller gets PoolBusy.
+Who gets a worker when is the gate's business (api.sparql.fairness): each client a fair share.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from api.sparql.fairness import ClientBusy, FairGate
 from api.sparql.worker import Job, Outcome
+
+__all__ = ["ClientBusy", "PoolBusy", "QueryPool", "QueryTimeout", "WorkerCrashed"]
 
 # Seconds before a worker that died while starting is started again.
 RESTART_DELAY = 5.0
@@ -65,7 +69,14 @@ class Worker:
 
 
 class QueryPool:
-    def __init__(self, store_path: Path, size: int, sandbox_mode: str = "required") -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        size: int,
+        sandbox_mode: str = "required",
+        per_client: int | None = None,
+        waiting_per_client: int = 4,
+    ) -> None:
         self.store_path = store_path
         self.size = size
         self.sandbox_mode = sandbox_mode
@@ -75,6 +86,7 @@ class QueryPool:
         self.running = 0  # queries being evaluated now
         self.loop = asyncio.get_running_loop()  # the pool lives in the server's event loop
         self.killed = 0  # workers killed at the deadline (reported by /health)
+        self.gate = FairGate(size, per_client or max(1, size - 1), waiting_per_client)
         for _ in range(size):
             self._add()
 
@@ -109,10 +121,22 @@ class QueryPool:
         worker.stop()
         self._add()
 
-    async def run(self, job: Job, timeout: float) -> Outcome:
+    async def run(self, job: Job, timeout: float, client: str = "") -> Outcome:
+        """Evaluate `job` for `client` within `timeout` seconds (waiting for a worker counts).
+        ClientBusy when the client has its share running and queued already."""
         deadline = time.monotonic() + timeout
         try:
-            worker = await asyncio.wait_for(self.idle.get(), timeout)
+            await self.gate.acquire(client, timeout)
+        except TimeoutError:
+            raise PoolBusy from None
+        try:
+            return await self._run(job, deadline)
+        finally:
+            self.gate.release(client)
+
+    async def _run(self, job: Job, deadline: float) -> Outcome:
+        try:
+            worker = await asyncio.wait_for(self.idle.get(), deadline - time.monotonic())
         except TimeoutError:
             raise PoolBusy from None
         healthy = False

@@ -21,8 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "`load` on the same store are refused with a clear error. Settings also come from the environment "
             "(CASEGRAPH_STORE, CASEGRAPH_BASE_IRI, CASEGRAPH_QUERY_TIMEOUT, CASEGRAPH_ROW_CAP, "
             "CASEGRAPH_WORKERS, CASEGRAPH_MAX_QUERY_LENGTH, CASEGRAPH_MAX_QUERY_DEPTH, CASEGRAPH_HOST, "
-            "CASEGRAPH_PORT, CASEGRAPH_PASSAGES); flags win. Passage search reads the passage index beside the "
-            "store (or --passages); when it is missing or out of step, the server builds one in memory."
+            "CASEGRAPH_PORT, CASEGRAPH_PASSAGES, CASEGRAPH_PUBLIC_URL, CASEGRAPH_TRUSTED_PROXIES, "
+            "CASEGRAPH_CLIENT_KEY, CASEGRAPH_RATE_LIMIT, CASEGRAPH_RATE_BURST, CASEGRAPH_SPARQL_PER_CLIENT, "
+            "CASEGRAPH_SPARQL_WAITING_PER_CLIENT, CASEGRAPH_MAX_BODY, CASEGRAPH_HEAD_TIMEOUT, "
+            "CASEGRAPH_BODY_TIMEOUT; see the README); flags win. Passage search reads the passage index beside "
+            "the store (or --passages); when it is missing or out of step, the server builds one in memory."
         ),
     )
     add_store_option(p)
@@ -39,6 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--query-timeout", type=float, help="seconds a SPARQL query may run (default 10)")
     p.add_argument("--row-cap", type=int, help="rows (or triples) a SPARQL result may hold (default 10000)")
     p.add_argument("--byte-cap", type=int, help="bytes a SPARQL response body may hold (default 16 MiB)")
+    p.add_argument(
+        "--public-url", help="scheme://host[:port] the public reaches the server at: every published URL starts with it"
+    )
+    p.add_argument("--rate-limit", type=float, help="requests/s per client on average (default 50; 0: no limit)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=run)
 
@@ -86,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
 
     from api.app import create_app
     from api.deps import app_stats
+    from api.serving import uvicorn_config
     from api.settings import Settings
 
     try:
@@ -98,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
             query_timeout=args.query_timeout,
             row_cap=args.row_cap,
             byte_cap=args.byte_cap,
+            public_url=args.public_url,
+            rate_limit=args.rate_limit,
         )
     except ValueError as exc:
         print(f"bad setting: {exc}", file=sys.stderr)
@@ -107,7 +117,11 @@ def run(args: argparse.Namespace) -> int:
             status = build_if_empty(settings.store, args.documents)
             if status:
                 return status
-        app = create_app(settings)
+        try:
+            app = create_app(settings)
+        except ValueError as exc:
+            print(f"bad setting: {exc}", file=sys.stderr)
+            return 2
         stats = app_stats(app.state)  # opens the store read-only now: fail before listening
     except StoreError as exc:
         print(exc, file=sys.stderr)
@@ -117,5 +131,11 @@ def run(args: argparse.Namespace) -> int:
         f"http://{settings.host}:{settings.port}/ (SPARQL at /sparql)",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    if settings.host in ("0.0.0.0", "::") and not settings.public_url:
+        print(
+            f"note: published URLs start with {settings.origin}; set CASEGRAPH_PUBLIC_URL to the address "
+            "the public uses (https://data.example.org)",
+            file=sys.stderr,
+        )
+    uvicorn.Server(uvicorn_config(app, settings, args.log_level)).run()
     return 0

@@ -60,9 +60,14 @@ def page(browser: Any) -> Iterator[Any]:
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The Content-Security-Policy (api/security.py) allows no inline script or style: anything
+    # a page still has inline is refused, and Chromium says so on the console.
+    refused: list[str] = []
+    pg.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield pg
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not refused, f"the page broke its Content-Security-Policy: {refused}"
 
 
 def shot(page: Any, name: str) -> None:
