@@ -49,6 +49,9 @@ ROUTERS = (
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    from api.routers.sparql import start_query_pool
+
+    start_query_pool(app.state)  # the workers start with the server, not on the first query
     try:
         yield
     finally:

@@ -34,8 +34,12 @@ READ_ONLY = "updates are not allowed: this endpoint is read-only"
 
 
 def query_pool(request: Request) -> QueryPool:
-    """The app's worker pool, started on the first query (in the server's event loop)."""
-    state = request.app.state
+    """The app's worker pool (started when the app starts, else on the first query)."""
+    return start_query_pool(request.app.state)
+
+
+def start_query_pool(state: Any) -> QueryPool:
+    """The worker pool on `state`, started now if it is not yet (in the server's event loop)."""
     if state.query_pool is None:
         settings: Settings = state.settings
         state.query_pool = QueryPool(

@@ -28,6 +28,10 @@ __all__ = ["ClientBusy", "PoolBusy", "QueryPool", "QueryTimeout", "WorkerCrashed
 
 # Seconds before a worker that died while starting is started again.
 RESTART_DELAY = 5.0
+# Seconds a query may wait for a worker that is still starting (a new interpreter loads the
+# engine and the SPARQL grammar: a second or two, far longer on a loaded machine). That wait is
+# not the query's: its deadline starts again when it gets the worker.
+START_WAIT = 60.0
 
 
 class QueryTimeout(Exception):
@@ -86,6 +90,7 @@ class QueryPool:
         self.running = 0  # queries being evaluated now
         self.loop = asyncio.get_running_loop()  # the pool lives in the server's event loop
         self.killed = 0  # workers killed at the deadline (reported by /health)
+        self.starting = 0  # workers started that have not said they are ready
         self.gate = FairGate(size, per_client or max(1, size - 1), waiting_per_client)
         for _ in range(size):
             self._add()
@@ -97,10 +102,12 @@ class QueryPool:
             return
         worker = Worker(self.store_path, self.sandbox_mode)
         self.workers.add(worker)
+        self.starting += 1
         fd = worker.conn.fileno()
 
         def on_ready() -> None:
             self.loop.remove_reader(fd)
+            self.starting -= 1
             os.set_blocking(fd, True)  # uvloop makes watched descriptors non-blocking
             try:
                 worker.conn.recv()  # {"ready": True, ...}
@@ -122,7 +129,8 @@ class QueryPool:
         self._add()
 
     async def run(self, job: Job, timeout: float, client: str = "") -> Outcome:
-        """Evaluate `job` for `client` within `timeout` seconds (waiting for a worker counts).
+        """Evaluate `job` for `client` within `timeout` seconds (waiting behind other queries
+        counts; waiting for a worker that is starting does not).
         ClientBusy when the client has its share running and queued already."""
         deadline = time.monotonic() + timeout
         try:
@@ -130,15 +138,21 @@ class QueryPool:
         except TimeoutError:
             raise PoolBusy from None
         try:
-            return await self._run(job, deadline)
+            return await self._run(job, deadline, timeout)
         finally:
             self.gate.release(client)
 
-    async def _run(self, job: Job, deadline: float) -> Outcome:
+    async def _run(self, job: Job, deadline: float, timeout: float) -> Outcome:
+        wait = deadline - time.monotonic()
+        for_start = self.idle.empty() and self.starting > 0
+        if for_start:  # waiting for an interpreter to start, not for other queries
+            wait = max(wait, START_WAIT)
         try:
-            worker = await asyncio.wait_for(self.idle.get(), deadline - time.monotonic())
+            worker = await asyncio.wait_for(self.idle.get(), wait)
         except TimeoutError:
             raise PoolBusy from None
+        if for_start:
+            deadline = max(deadline, time.monotonic() + timeout)
         healthy = False
         self.running += 1
         try:

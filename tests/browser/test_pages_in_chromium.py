@@ -142,11 +142,11 @@ def test_query_page_shows_errors(server: str, page: Any) -> None:
     page.goto(server + "/query")
     page.fill("#query", "SELECT * WHERE { ?s ?p }")
     page.click("#run")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Error')")
+    sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Error"))
     assert "400" in page.inner_text("#status")
     page.fill("#query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     page.click("#run")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Error')")
+    sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Error"))
     shot(page, "query-error")
 
 
