@@ -61,6 +61,8 @@ def routes(client: TestClient) -> list[tuple[str, str, dict[str, str]]]:
         ("GET", "/events", {}),
         ("GET", "/documents", {}),
         ("GET", "/query", {}),
+        ("GET", "/search?q=court", {}),
+        ("GET", "/api/passages?q=court", {}),
         ("GET", f"/proceedings/{proceeding}", {}),
         ("GET", person, html),
         ("GET", person, ttl),
