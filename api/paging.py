@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import HTTPException, Query, Request
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+# A CSV export (api.tabular) is one file: without a `limit` it holds the whole list, up to this.
+EXPORT_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,23 @@ class Page:
 
 
 def page_params(
+    request: Request,
     limit: Annotated[
-        int, Query(ge=1, le=MAX_LIMIT, description=f"items per page (at most {MAX_LIMIT})")
-    ] = DEFAULT_LIMIT,
+        int | None,
+        Query(
+            ge=1,
+            le=EXPORT_LIMIT,
+            description=f"items per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT}; "
+            f"CSV: default and at most {EXPORT_LIMIT})",
+        ),
+    ] = None,
     offset: Annotated[int, Query(ge=0, description="items to skip")] = 0,
 ) -> Page:
+    from api.tabular import wants_csv
+
+    csv = wants_csv(request)
+    if limit is None:
+        limit = EXPORT_LIMIT if csv else DEFAULT_LIMIT
+    elif limit > MAX_LIMIT and not csv:
+        raise HTTPException(422, f"limit {limit} is over {MAX_LIMIT} (a CSV export may take up to {EXPORT_LIMIT})")
     return Page(limit=limit, offset=offset)

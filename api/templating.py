@@ -36,8 +36,12 @@ def render(
     status_code: int = 200,
     json_twin: str | None = None,
     title: str = "",
+    **context: Any,
 ) -> HTMLResponse:
-    """Render `template` with the page data under `data`; `json_twin` is the URL of the same
-    data as JSON (linked from the page)."""
-    html = env.get_template(template).render(data=data, json_twin=json_twin, title=title, path=request.url.path)
+    """Render `template` (which extends base.html, so every page has the same menu) with the
+    page data under `data` and any other `context`; `json_twin` is the URL of the same data
+    as JSON (linked from the page)."""
+    html = env.get_template(template).render(
+        data=data, json_twin=json_twin, title=title, path=request.url.path, **context
+    )
     return HTMLResponse(html, status_code=status_code)

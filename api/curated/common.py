@@ -77,7 +77,16 @@ class Ctx:
         return f"/id/{key}" if key is not None else None
 
     def ref(self, iri: str, label: str | None = None) -> dict[str, Any]:
-        """A link to a resource: its IRI, where to read it here, and a label to show."""
+        """A link to a resource: its IRI, where to read it here, and a label to show. A
+        document is named as everywhere ("Publisher, date: title"), a person by the name
+        their page shows (the fullest form the sources use), whatever `label` one graph gave."""
+        key = self.key(iri) or ""
+        if key.startswith(("document/", "person/")):
+            label = display_label(self, iri) or label
+        return self.plain_ref(iri, label)
+
+    def plain_ref(self, iri: str, label: str | None = None) -> dict[str, Any]:
+        """ref() with `label` as given (what the indexes behind display_label are made of)."""
         key = self.key(iri)
         return {
             "iri": iri,
@@ -85,6 +94,21 @@ class Ctx:
             "href": self.href(iri),
             "label": label or (key.rsplit("/", 1)[-1] if key else iri),
         }
+
+
+def display_label(ctx: Ctx, iri: str) -> str | None:
+    """The label a document or person is shown with everywhere (None if it is not in the
+    store): documents by api.curated.documents.document_labels, people by the person index."""
+    key = ctx.key(iri) or ""
+    if key.startswith("document/"):
+        from api.curated.documents import document_labels
+
+        return document_labels(ctx).get(iri)
+    if key.startswith("person/"):
+        from api.curated.persons import person_labels
+
+        return person_labels(ctx).get(iri)
+    return None
 
 
 def best_label(labels: list[str]) -> str:

@@ -44,7 +44,7 @@ def document_label(publishers: list[str], published: str | None, title: str | No
 def _metadata(ctx: Ctx, r: dict[str, str | None]) -> dict[str, Any]:
     publishers = split(r["publishers"])
     return {
-        **ctx.ref(r["doc"] or "", document_label(publishers, r["published"], r["title"], r["file"])),
+        **ctx.plain_ref(r["doc"] or "", document_label(publishers, r["published"], r["title"], r["file"])),
         "file": r["file"],
         "title": r["title"],
         "published": r["published"],

@@ -32,6 +32,19 @@ def matching_events(
     """IRIs of the matching events in date order (undated last). The list for a filter is
     kept per store (the most recent few hundred filters): paging through it, or asking again,
     runs no query."""
+    return [iri for iri, _, _ in matching_event_rows(ctx, event_class, person, place, date_from, date_to)]
+
+
+def matching_event_rows(
+    ctx: Ctx,
+    event_class: str | None = None,
+    person: str | None = None,
+    place: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> list[tuple[str, str | None, str | None]]:
+    """(IRI, class, date) of the matching events, in the order of matching_events (for
+    facet counts: per type, per year)."""
     ctx.note(_query_for(person, event_class))
     key = (event_class, person, place, date_from, date_to)
     return per_store_lru(
@@ -46,7 +59,7 @@ def _matching(
     place: str | None,
     date_from: str | None,
     date_to: str | None,
-) -> list[str]:
+) -> list[tuple[str, str | None, str | None]]:
     bindings: dict[str, ox.NamedNode | ox.Literal] = {
         "place": ox.NamedNode(place) if place else ANY,
         "from": ox.Literal(date_from or NO_LOWER),
@@ -57,10 +70,11 @@ def _matching(
     if person:
         bindings["person"] = ox.NamedNode(person)
     rows = ctx.run(_query_for(person, event_class), bindings)
-    seen: dict[str, str | None] = {}
+    seen: dict[str, tuple[str | None, str | None]] = {}
     for r in rows:
-        seen.setdefault(r["event"] or "", r["date"])
-    return sorted(seen, key=lambda iri: (0 if seen[iri] else 1, seen[iri] or "", iri))
+        seen.setdefault(r["event"] or "", (r["type"], r["date"]))
+    ordered = sorted(seen, key=lambda iri: (0 if seen[iri][1] else 1, seen[iri][1] or "", iri))
+    return [(iri, seen[iri][0], seen[iri][1]) for iri in ordered]
 
 
 def _query_for(person: str | None, event_class: str | None) -> str:

@@ -34,13 +34,26 @@ def _build_person_index(ctx: Ctx) -> list[dict[str, Any]]:
     )
     return [
         {
-            **ctx.ref(iri, best_label(sorted(p["labels"])) or None),
+            **ctx.plain_ref(iri, best_label(sorted(p["labels"])) or None),
             "names": sorted(p["labels"] | p["aliases"]),
             "kinds": sorted(p["kinds"]),
             "documents": len(p["docs"]),
         }
         for iri, p in people.items()
     ]
+
+
+def person_labels(ctx: Ctx) -> dict[str, str]:
+    """IRI -> the name shown for the person (an IRI merged into another gets the survivor's)."""
+
+    def compute() -> dict[str, str]:
+        labels = {p["iri"]: p["label"] for p in person_index(ctx)}
+        for member, survivor in survivor_map(ctx.store).items():
+            if survivor in labels:
+                labels.setdefault(member, labels[survivor])
+        return labels
+
+    return per_store(ctx.store, "person_labels", compute)
 
 
 def list_persons(ctx: Ctx, q: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:

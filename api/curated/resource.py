@@ -15,9 +15,27 @@ from api.describe import describe, statements
 
 
 def person_page(ctx: Ctx, iri: str) -> dict[str, Any]:
+    """The person, the story the sources tell together (canonical events of the fused view,
+    each with its sources), and behind it what each document states (its own claims)."""
     page = {**person_detail(ctx, iri), "events": person_timeline(ctx, iri), "acts": person_acts(ctx, iri)}
+    page["story"] = fused_story(ctx, iri)
     page["visual_timeline"] = visual_timeline(ctx, iri)
+    documents = {s["document"]["iri"] for e in page["events"] for s in e["sources"]}
+    page["counts"] = {
+        "acts": len(page["story"]),
+        "claims": len(page["events"]),
+        "documents": len(documents),
+    }
     return page
+
+
+def fused_story(ctx: Ctx, iri: str) -> list[dict[str, Any]]:
+    """The person's canonical events (empty when the store has no fused view)."""
+    try:
+        from api.fused.events import fused_events
+    except ImportError:
+        return []
+    return fused_events(ctx, person=iri)
 
 
 def visual_timeline(ctx: Ctx, iri: str) -> dict[str, Any] | None:

@@ -54,6 +54,8 @@ def fused_events(ctx: Ctx, *, proceeding: str | None = None, person: str | None 
             e["penalty"] = value
         elif prop == "outcome":
             e["outcome"] = OUTCOME_NAME.get(value, value)
+        elif prop == "penaltyPart":
+            continue  # read with their sources below (fused_penalty_parts.rq)
         elif prop == "hasConflict":
             e["disputed"].add(value)
         elif prop in _FIELDS:
@@ -83,8 +85,15 @@ def fused_events(ctx: Ctx, *, proceeding: str | None = None, person: str | None 
             e["sources"].append(source)
         if r["quote"] and r["quote"] not in source["quotes"]:
             source["quotes"].append(r["quote"])
+    parts: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in ctx.run_for_each("fused_penalty_parts.rq", "event", list(events)) if events else []:
+        part = parts.setdefault(r["event"] or "", {}).setdefault(
+            r["part"] or "", {"label": r["label"], "kind": r["kind"], "documents": []}
+        )
+        part["documents"].append(ctx.ref(r["doc"] or ""))
     out = list(events.values())
     for e in out:
+        e["penalty_parts"] = list(parts.get(e["iri"], {}).values())
         e["sources"].sort(key=lambda s: s["document"]["label"])
         e["conflicts"] = sorted(e.pop("disputed"))
     out.sort(key=lambda e: (e["earliest"] is None, e["earliest"] or "", TYPE_ORDER.get(e["type"], 99), e["iri"]))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 
 from api.fused.conflicts import find_conflicts
 from api.paging import Page, page_params
 from api.routers._common import CtxDep
+from api.tabular import tabular
 from ingest.vocab import CG, EVENT_CLASS
 
 router = APIRouter(prefix="/api", tags=["conflicts"])
@@ -35,6 +37,7 @@ PROPERTIES = (
 
 @router.get("/conflicts", summary="Where the sources disagree: each value with the documents that state it")
 def conflicts(
+    request: Request,
     ctx: CtxDep,
     page: Annotated[Page, Depends(page_params)],
     person: Annotated[
@@ -50,7 +53,7 @@ def conflicts(
     prop: Annotated[
         str | None, Query(alias="property", description="the disputed property (date, toLocation, affiliation...)")
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     if event_type is not None and event_type not in EVENT_TYPES:
         raise HTTPException(422, f"unknown event type {event_type!r}; one of: {', '.join(EVENT_TYPES)}")
     if prop is not None and prop not in PROPERTIES:
@@ -59,9 +62,10 @@ def conflicts(
     if person:
         person_iri = person if person.startswith(("http://", "https://")) else ctx.iri("person", person).value
     items = find_conflicts(ctx, person=person_iri, event_type=event_type, prop=prop)
-    return page.envelope(
+    data = page.envelope(
         items,
         ctx.queries,
         filters={"person": person_iri, "type": event_type, "property": prop},
         vocabulary=str(CG),
     )
+    return tabular(request, "conflicts", data)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
-from api.curated.common import Ctx, NotFound
-from api.curated.event_list import matching_events, page_of_events, upper_bound
+from api.curated.common import TYPE_OF_CLASS, Ctx, NotFound
+from api.curated.event_list import matching_event_rows, matching_events, page_of_events, upper_bound
 from api.curated.events import event_detail
+from api.curated.facets import facet
 from api.identity import resolve
 from api.paging import Page, page_params
 from api.routers._common import CtxDep, Moved, entity_iri
+from api.tabular import tabular
 from ingest.names import name_key
 from ingest.vocab import EVENT_CLASS
 
@@ -33,6 +35,7 @@ def _entity(ctx: Ctx, kind: str, value: str) -> str:
 
 @router.get("/events", summary="Legal events, filtered by type, person, date range and place")
 def events(
+    request: Request,
     ctx: CtxDep,
     page: Annotated[Page, Depends(page_params)],
     type: Annotated[str | None, Query(description=f"one of: {', '.join(EVENT_CLASS)}")] = None,
@@ -44,9 +47,9 @@ def events(
         str | None, Query(alias="to", pattern=ISO_DATE, description="YYYY, YYYY-MM or YYYY-MM-DD")
     ] = None,
     place: Annotated[str | None, Query(max_length=200, description="a place's id or name")] = None,
-) -> JSONResponse:
+) -> Response:
     # Plain JSON already: a JSONResponse skips FastAPI's encoder, a walk over every value.
-    return JSONResponse(events_data(ctx, page, type, person, date_from, date_to, place))
+    return tabular(request, "events", events_data(ctx, page, type, person, date_from, date_to, place))
 
 
 def events_data(
@@ -58,21 +61,36 @@ def events_data(
     date_to: str | None = None,
     place: str | None = None,
 ) -> dict[str, Any]:
-    """The answer of /api/events (the events page renders it too)."""
+    """The answer of /api/events (the events page renders it too), with facet counts: how
+    many events each type and each year would give under the other filters."""
     if type is not None and type not in EVENT_CLASS:
         raise HTTPException(422, f"type {type!r} is not one of: {', '.join(EVENT_CLASS)}")
     if date_from and date_to and date_from > upper_bound(date_to):
         raise HTTPException(422, f"from ({date_from}) is after to ({date_to})")
-    iris = matching_events(
-        ctx,
-        event_class=str(EVENT_CLASS[type]) if type else None,
-        person=_entity(ctx, "person", person) if person else None,
-        place=_entity(ctx, "place", place) if place else None,
-        date_from=date_from,
-        date_to=date_to,
-    )
+    filters = {
+        "event_class": str(EVENT_CLASS[type]) if type else None,
+        "person": _entity(ctx, "person", person) if person else None,
+        "place": _entity(ctx, "place", place) if place else None,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    iris = matching_events(ctx, **filters)
     items = page_of_events(ctx, iris, page.offset, page.limit)
-    return {"total": len(iris), "limit": page.limit, "offset": page.offset, "items": items, "queries": ctx.queries}
+    any_type = matching_event_rows(ctx, **{**filters, "event_class": None})
+    any_date = matching_event_rows(ctx, **{**filters, "date_from": None, "date_to": None})
+    year = date_from[:4] if date_from and date_to and date_from[:4] == date_to[:4] == date_to else None
+    facets = {
+        "type": facet(any_type, lambda r: [TYPE_OF_CLASS.get(r[1] or "", "other")], type),
+        "year": facet(any_date, lambda r: [(r[2] or "")[:4] or "undated"], year, order="value-desc"),
+    }
+    return {
+        "total": len(iris),
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": items,
+        "facets": facets,
+        "queries": ctx.queries,
+    }
 
 
 @router.get("/events/{event_id}", summary="One event: type, date, arguments, sources with quotes")

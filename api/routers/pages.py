@@ -8,28 +8,36 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.curated.agents import authorities
-from api.curated.documents import list_documents
 from api.curated.home import overview
-from api.curated.organisations import list_organisations
+from api.curated.labels import resource_labels
 from api.curated.passages import search_passages
-from api.curated.persons import list_persons
 from api.deps import get_passages
 from api.examples import by_id, examples
 from api.paging import Page, page_params
 from api.routers._common import CtxDep
+from api.routers.documents import documents_data
 from api.routers.events import ISO_DATE, events_data
+from api.routers.organisations import authorities_data, organisations_data
 from api.routers.passages import QUERY_HELP
+from api.routers.persons import persons_data
+from api.tabular import tabular
 from api.templating import render
+from api.vocabulary import vocabulary
 from ingest.passages import PassageIndex, QueryError
 
 router = APIRouter()
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".png": "image/png"}
+STATIC_TYPES = {
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
 @router.get("/static/{name}", include_in_schema=False)
@@ -38,6 +46,14 @@ def static(name: str) -> Response:
     if path.parent != STATIC or not path.is_file() or path.suffix not in STATIC_TYPES:
         raise HTTPException(404, f"no static file {name!r}")
     return FileResponse(path, media_type=STATIC_TYPES[path.suffix], headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: the same icon (SVG)."""
+    return FileResponse(
+        STATIC / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.get("/api/stats", tags=["pages"], summary="What the graph holds: counts, event types, recent documents")
@@ -51,6 +67,10 @@ def home(request: Request, ctx: CtxDep) -> HTMLResponse:
 
 
 @router.get("/api/examples", tags=["pages"], summary="The example SPARQL queries of the /query page")
+def example_list_route(request: Request) -> Response:
+    return tabular(request, "examples", example_list())
+
+
 def example_list() -> dict[str, Any]:
     items = [{"id": e.id, "title": e.title, "description": e.description, "query": e.query} for e in examples()]
     return {"total": len(items), "items": items}
@@ -65,43 +85,79 @@ def example(example_id: str) -> dict[str, Any]:
 
 
 @router.get("/query", response_class=HTMLResponse, include_in_schema=False)
-def query_page(request: Request, ctx: CtxDep, example: str | None = None) -> HTMLResponse:
+def query_page(
+    request: Request,
+    ctx: CtxDep,
+    example: str | None = None,
+    query: Annotated[str | None, Query(max_length=100_000, description="a query to open in the editor")] = None,
+) -> HTMLResponse:
+    """The SPARQL editor. `?query=...` opens with that query (a shared link), `?example=ID`
+    with an example."""
     items = example_list()["items"]
-    chosen = by_id(example) if example else None
-    data = {"examples": items, "initial": chosen.query if chosen else "", "id_base": ctx.id_base}
+    chosen = by_id(example) if example and not query else None
+    data = {
+        "examples": items,
+        "initial": query if query else chosen.query if chosen else "",
+        "description": chosen.description if chosen else "",
+        "id_base": ctx.id_base,
+    }
     return render(request, "query.html", data, json_twin="/api/examples", title="Query")
+
+
+@router.get("/api/vocabulary", tags=["pages"], summary="Prefixes and ontology terms (what the query editor completes)")
+def vocabulary_terms(ctx: CtxDep) -> dict[str, Any]:
+    return vocabulary(ctx.id_base)
+
+
+MAX_LABELS = 1000
+
+
+@router.post("/api/labels", tags=["pages"], summary="Names of resources: IRI -> label (for query results)")
+def labels(ctx: CtxDep, iris: Annotated[list[str], Body(max_length=MAX_LABELS)]) -> dict[str, Any]:
+    """The label to show beside each IRI minted here (documents as "Publisher, date: title",
+    people by their fullest name); other IRIs are left out."""
+    return {"labels": resource_labels(ctx, iris), "queries": ctx.queries}
 
 
 def _list_page(
     request: Request,
     title: str,
     api_path: str,
-    page: Page,
-    items: list[dict[str, Any]],
+    data: dict[str, Any],
     columns: list[str],
-    *,
-    total: int | None = None,
+    filters: list[dict[str, Any]],
     **extra: Any,
 ) -> HTMLResponse:
-    """A list page. `items` is the whole list, or only the page when `total` is given."""
+    """A list page from its API answer `data` (a page of items with total and facets): the
+    filter controls (each option with its count), the table, the pager and a CSV download."""
     params = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
+    limit, offset = int(data["limit"]), int(data["offset"])
 
-    def url(offset: int) -> str:
-        return request.url.path + "?" + urlencode({**params, "limit": page.limit, "offset": offset})
+    def url(at: int) -> str:
+        return request.url.path + "?" + urlencode({**params, "limit": limit, "offset": at})
 
-    if total is None:
-        data = page.envelope(items, [])
-    else:
-        data = {"total": total, "limit": page.limit, "offset": page.offset, "items": items}
+    query = urlencode(params)
     data = {
         **data,
         "columns": columns,
-        "prev": url(max(0, page.offset - page.limit)) if page.offset > 0 else None,
-        "next": url(page.offset + page.limit) if page.offset + page.limit < data["total"] else None,
+        "filters": filters,
+        "filtered": any(params.get(f["name"]) for f in filters),
+        "prev": url(max(0, offset - limit)) if offset > 0 else None,
+        "next": url(offset + limit) if offset + limit < data["total"] else None,
+        "csv": api_path + "?" + urlencode({**params, "format": "csv"}),
         **extra,
     }
-    twin = api_path + ("?" + urlencode(dict(request.query_params)) if request.query_params else "")
+    twin = api_path + ("?" + query if query else "")
     return render(request, "list.html", data, json_twin=twin, title=title)
+
+
+def _choice(name: str, label: str, options: list[dict[str, Any]], value: str | None) -> dict[str, Any]:
+    """A filter control: a select whose options are a facet's values with their counts."""
+    return {"name": name, "label": label, "control": "select", "value": value or "", "options": options}
+
+
+def _text(name: str, label: str, value: str | None, placeholder: str = "", control: str = "text") -> dict[str, Any]:
+    return {"name": name, "label": label, "control": control, "value": value or "", "placeholder": placeholder}
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
@@ -152,13 +208,15 @@ def persons_page(
     q: Annotated[str | None, Query(max_length=200)] = None,
     kind: Literal["defender", "authority", "other"] | None = None,
 ) -> HTMLResponse:
-    items = [
-        {**p, "cells": [", ".join(p["kinds"]), ", ".join(n for n in p["names"] if n != p["label"]), p["documents"]]}
-        for p in list_persons(ctx, q=q or None, kind=kind)
+    data = persons_data(ctx, page, q, kind)
+    for p in data["items"]:
+        p["cells"] = [", ".join(p["kinds"]), ", ".join(n for n in p["names"] if n != p["label"]), p["documents"]]
+    filters = [
+        _text("q", "Name", q, "a name, in any spelling", control="search"),
+        _choice("kind", "Kind", data["facets"]["kind"], kind),
     ]
-    return _list_page(
-        request, "People", "/api/persons", page, items, ["Name", "Kind", "Other names", "Documents"], search=True, q=q
-    )
+    columns = ["Name", "Kind", "Other names", "Documents"]
+    return _list_page(request, "People", "/api/persons", data, columns, filters)
 
 
 @router.get("/organisations", response_class=HTMLResponse, include_in_schema=False)
@@ -167,32 +225,39 @@ def organisations_page(
     ctx: CtxDep,
     page: Annotated[Page, Depends(page_params)],
     q: Annotated[str | None, Query(max_length=200)] = None,
+    kind: str | None = None,
 ) -> HTMLResponse:
-    items = [
-        {**o, "cells": [o["kind"], ", ".join(n for n in o["names"] if n != o["label"]), o["documents"]]}
-        for o in list_organisations(ctx, q=q or None)
+    data = organisations_data(ctx, page, q, kind or None)
+    for o in data["items"]:
+        o["cells"] = [o["kind"], ", ".join(n for n in o["names"] if n != o["label"]), o["documents"]]
+    filters = [
+        _text("q", "Name", q, "a name or part of one", control="search"),
+        _choice("kind", "Kind", data["facets"]["kind"], kind),
     ]
-    return _list_page(
-        request,
-        "Organisations",
-        "/api/organisations",
-        page,
-        items,
-        ["Name", "Kind", "Other names", "Documents"],
-        search=True,
-        q=q,
-    )
+    columns = ["Name", "Kind", "Other names", "Documents"]
+    return _list_page(request, "Organisations", "/api/organisations", data, columns, filters)
 
 
 @router.get("/authorities", response_class=HTMLResponse, include_in_schema=False)
-def authorities_page(request: Request, ctx: CtxDep, page: Annotated[Page, Depends(page_params)]) -> HTMLResponse:
-    items = []
-    for a in authorities(ctx):
+def authorities_page(
+    request: Request,
+    ctx: CtxDep,
+    page: Annotated[Page, Depends(page_params)],
+    kind: str | None = None,
+    role: str | None = None,
+    type: str | None = None,
+) -> HTMLResponse:
+    data = authorities_data(ctx, page, kind or None, role or None, type or None)
+    for a in data["items"]:
         did = sorted({f"{act['type']} ({act['role']})" for act in a["acts"]})
-        items.append({**a, "cells": [a["kind"], "; ".join(a["positions"]), len(a["acts"]), ", ".join(did)]})
-    return _list_page(
-        request, "Authorities", "/api/authorities", page, items, ["Name", "Kind", "Post", "Acts", "What they did"]
-    )
+        a["cells"] = [a["kind"], "; ".join(a["positions"]), len(a["acts"]), ", ".join(did)]
+    filters = [
+        _choice("kind", "Kind", data["facets"]["kind"], kind),
+        _choice("role", "Role", data["facets"]["role"], role),
+        _choice("type", "Acted in", data["facets"]["type"], type),
+    ]
+    columns = ["Name", "Kind", "Post", "Acts", "What they did"]
+    return _list_page(request, "Authorities", "/api/authorities", data, columns, filters)
 
 
 @router.get("/events", response_class=HTMLResponse, include_in_schema=False)
@@ -202,55 +267,63 @@ def events_page(
     page: Annotated[Page, Depends(page_params)],
     type: str | None = None,
     person: str | None = None,
-    date_from: Annotated[str | None, Query(alias="from", pattern=ISO_DATE)] = None,
-    date_to: Annotated[str | None, Query(alias="to", pattern=ISO_DATE)] = None,
+    date_from: Annotated[str | None, Query(alias="from", pattern=ISO_DATE + "|^$")] = None,
+    date_to: Annotated[str | None, Query(alias="to", pattern=ISO_DATE + "|^$")] = None,
     place: str | None = None,
 ) -> HTMLResponse:
     # The JSON route validates the filters and resolves names; the page shows its answer.
-    data = events_data(ctx, page, type=type, person=person, date_from=date_from, date_to=date_to, place=place)
-    items = [
-        {
-            **e,
-            "cells": [
-                e["date"] or "undated",
-                e["type"],
-                e["arguments"].get("people", []),
-                [s["document"] for s in e["sources"]],
-            ],
-        }
-        for e in data["items"]
-    ]
-    return _list_page(
-        request,
-        "Events",
-        "/api/events",
+    data = events_data(
+        ctx,
         page,
-        items,
-        ["Event", "Date", "Type", "People", "Source"],
-        total=data["total"],
+        type=type or None,
+        person=person or None,
+        date_from=date_from or None,
+        date_to=date_to or None,
+        place=place or None,
     )
+    for e in data["items"]:
+        e["cells"] = [
+            e["date"] or "undated",
+            e["type"],
+            e["arguments"].get("people", []),
+            [s["document"] for s in e["sources"]],
+        ]
+    years = [{**y, "value": y["value"]} for y in data["facets"]["year"] if y["value"] != "undated"]
+    filters = [
+        _choice("type", "Type", data["facets"]["type"], type),
+        _text("person", "Person", person, "a name or id"),
+        _text("place", "Place", place, "a place name"),
+        _text("from", "From", date_from, "YYYY, YYYY-MM or YYYY-MM-DD"),
+        _text("to", "To", date_to, "YYYY, YYYY-MM or YYYY-MM-DD"),
+    ]
+    columns = ["Event", "Date", "Type", "People", "Source"]
+    return _list_page(request, "Events", "/api/events", data, columns, filters, years=years)
 
 
 @router.get("/documents", response_class=HTMLResponse, include_in_schema=False)
-def documents_page(request: Request, ctx: CtxDep, page: Annotated[Page, Depends(page_params)]) -> HTMLResponse:
-    items = [
-        {
-            **d,
-            "cells": [
-                d["published"] or "",
-                ", ".join(d["publishers"]),
-                d["reference"],
-                d["counts"]["events"],
-                d["extraction"],
-            ],
-        }
-        for d in list_documents(ctx)
+def documents_page(
+    request: Request,
+    ctx: CtxDep,
+    page: Annotated[Page, Depends(page_params)],
+    publisher: str | None = None,
+    year: Annotated[str | None, Query(pattern=r"^(\d{4}|undated)?$")] = None,
+    language: str | None = None,
+    extraction: str | None = None,
+) -> HTMLResponse:
+    data = documents_data(ctx, page, publisher or None, year or None, language or None, extraction or None)
+    for d in data["items"]:
+        d["cells"] = [
+            d["published"] or "",
+            ", ".join(d["publishers"]),
+            d["reference"],
+            d["counts"]["events"],
+            d["extraction"],
+        ]
+    filters = [
+        _choice("publisher", "Publisher", data["facets"]["publisher"], publisher),
+        _choice("year", "Year", data["facets"]["year"], year),
+        _choice("language", "Language", data["facets"]["language"], language),
+        _choice("extraction", "Made by", data["facets"]["extraction"], extraction),
     ]
-    return _list_page(
-        request,
-        "Documents",
-        "/api/documents",
-        page,
-        items,
-        ["Document", "Published", "Publishers", "Reference", "Events", "Made by"],
-    )
+    columns = ["Document", "Published", "Publishers", "Reference", "Events", "Made by"]
+    return _list_page(request, "Documents", "/api/documents", data, columns, filters)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 
 from api.curated.passages import search_passages
 from api.deps import get_passages
 from api.paging import Page, page_params
 from api.routers._common import CtxDep
+from api.tabular import tabular
 from ingest.passages import PassageIndex, QueryError
 
 router = APIRouter(prefix="/api", tags=["passages"])
@@ -22,12 +24,13 @@ QUERY_HELP = (
 
 @router.get("/passages", summary="Search every stored document text: passages with offsets, ranked")
 def passages(
+    request: Request,
     ctx: CtxDep,
     index: Annotated[PassageIndex, Depends(get_passages)],
     page: Annotated[Page, Depends(page_params)],
     q: Annotated[str, Query(min_length=1, max_length=500, description=QUERY_HELP)],
     document: Annotated[str | None, Query(max_length=300, description="only this document (its id or IRI)")] = None,
-) -> dict[str, Any]:
+) -> Response:
     doc_iri = None
     if document:
         doc_iri = document if document.startswith(("http://", "https://")) else ctx.iri_of("document", document)
@@ -35,4 +38,4 @@ def passages(
         data = search_passages(ctx, index, q, limit=page.limit, offset=page.offset, document=doc_iri)
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
-    return {**data, "queries": ctx.queries}
+    return tabular(request, "passages", {**data, "queries": ctx.queries})

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from api.curated.common import NotFound
+from api.curated.common import Ctx, NotFound
+from api.curated.facets import facet
 from api.curated.persons import (
     list_persons,
     person_acts,
@@ -18,12 +19,14 @@ from api.curated.persons import (
 )
 from api.paging import Page, page_params
 from api.routers._common import CtxDep, Moved, entity_iri
+from api.tabular import tabular
 
 router = APIRouter(prefix="/api", tags=["persons"])
 
 
 @router.get("/persons", summary="People, searchable by name (tolerant of transliteration)")
 def persons(
+    request: Request,
     ctx: CtxDep,
     page: Annotated[Page, Depends(page_params)],
     q: Annotated[
@@ -33,8 +36,16 @@ def persons(
     kind: Annotated[
         Literal["defender", "authority", "other"] | None, Query(description="defender, authority or other")
     ] = None,
-) -> dict[str, Any]:
-    return page.envelope(list_persons(ctx, q=q or None, kind=kind), ctx.queries)
+) -> Response:
+    return tabular(request, "persons", persons_data(ctx, page, q, kind))
+
+
+def persons_data(ctx: Ctx, page: Page, q: str | None, kind: str | None) -> dict[str, Any]:
+    """The answer of /api/persons (the page renders it too), with the count of each kind."""
+    found = list_persons(ctx, q=q or None)
+    facets = {"kind": facet(found, lambda p: p["kinds"], kind)}
+    kept = [p for p in found if not kind or kind in p["kinds"]]
+    return page.envelope(kept, ctx.queries, facets=facets)
 
 
 @router.get("/persons/{person_id}", summary="One person and what each document says about them")

@@ -3,21 +3,20 @@ with a visual timeline (api/templates/proceeding.html, _timeline.html)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse, Response
 
 from api.curated.common import Ctx, NotFound
 from api.fused.proceedings import list_proceedings, proceeding_detail
 from api.fused.timeline import timeline_view
 from api.paging import Page, page_params
 from api.routers._common import CtxDep
+from api.tabular import tabular
+from api.templating import render
 
 router = APIRouter(tags=["proceedings"])
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 
 
 def _iri(ctx: Ctx, proceeding_id: str) -> str:
@@ -37,16 +36,17 @@ def _detail(ctx: Ctx, proceeding_id: str) -> dict[str, Any]:
 
 @router.get("/api/proceedings", summary="Proceedings (one prosecution each), optionally of one person")
 def proceedings(
+    request: Request,
     ctx: CtxDep,
     page: Annotated[Page, Depends(page_params)],
     person: Annotated[
         str | None, Query(max_length=300, description="a person id (the last part of its /id/person/ IRI) or IRI")
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     person_iri = None
     if person:
         person_iri = person if person.startswith(("http://", "https://")) else ctx.iri("person", person).value
-    return page.envelope(list_proceedings(ctx, person=person_iri), ctx.queries)
+    return tabular(request, "proceedings", page.envelope(list_proceedings(ctx, person=person_iri), ctx.queries))
 
 
 @router.get(
@@ -66,8 +66,13 @@ def proceeding_timeline(proceeding_id: str, ctx: CtxDep) -> dict[str, Any]:
 @router.get("/proceedings/{proceeding_id}", response_class=HTMLResponse, include_in_schema=False)
 def proceeding_page(proceeding_id: str, request: Request, ctx: CtxDep) -> HTMLResponse:
     detail = _detail(ctx, proceeding_id)
-    return templates.TemplateResponse(
+    json_href = f"/api/proceedings/{proceeding_id}"
+    return render(
         request,
         "proceeding.html",
-        {"p": detail, "timeline": detail["timeline"], "json_href": f"/api/proceedings/{proceeding_id}"},
+        detail,
+        json_twin=json_href,
+        title=detail["label"],
+        p=detail,
+        timeline=detail["timeline"],
     )
