@@ -87,14 +87,15 @@ def test_merged_people_appear_once_under_the_surviving_iri(client: TestClient) -
 def test_person_detail_says_what_each_document_states(client: TestClient) -> None:
     body = get(client, "/api/persons/maks-bokaev")
     assert body["kinds"] == ["defender"]
-    files = sorted(s["document"]["label"] for s in body["statements"])
+    # documents are named "Publisher, date: title" (issue 14); their ids are the file stems
+    files = sorted(s["document"]["id"] for s in body["statements"])
     assert files == [
-        f"00{i}_{h}.txt"
+        f"00{i}-{h}"
         for i, h in enumerate(
             ["b516ece4702526e0", "b892942a93580fde", "705051113152312f", "79e8e8c86953ffc2", "d3be9377028299ff"]
         )
     ]
-    doc0 = next(s for s in body["statements"] if s["document"]["label"].startswith("000_"))
+    doc0 = next(s for s in body["statements"] if s["document"]["id"].startswith("000-"))
     assert doc0["affiliation"]["label"] == "Arlan"
     assert doc0["residence"]["label"] == "Atyrau"
     assert_names_query_files(body)
@@ -251,9 +252,9 @@ def test_timeline_events_carry_the_disagreements_between_sources(client: TestCli
     body = get(client, "/api/persons/maks-bokaev/timeline")
     assert ("date", "transfer") in {(c["property"], c.get("event_type")) for c in body["conflicts"]}
     transfers = {
-        (e["date"], e["sources"][0]["document"]["label"]): e for e in body["events"] if e["type"] == "transfer"
+        (e["date"], e["sources"][0]["document"]["id"]): e for e in body["events"] if e["type"] == "transfer"
     }
-    says_28 = transfers[("2017-01-28", "001_b892942a93580fde.txt")]["conflicts"]
+    says_28 = transfers[("2017-01-28", "001-b892942a93580fde")]["conflicts"]
     assert [(c["property"], c["this_source"]) for c in says_28] == [("date", "2017-01-28")]
     assert {v["value"] for v in says_28[0]["values"]} == {"2017-01-27", "2017-01-28"}
     undisputed = next(e for e in body["events"] if e["type"] == "trial-start")

@@ -76,6 +76,7 @@ def _list_documents(ctx: Ctx) -> list[dict[str, Any]]:
 
 def document_labels(ctx: Ctx) -> dict[str, str]:
     """document IRI -> its label ("Publisher, date: title"), for naming documents anywhere."""
+    ctx.note("documents.rq")
     return per_store(ctx.store, "document_labels", lambda: {d["iri"]: d["label"] for d in list_documents(ctx)})
 
 

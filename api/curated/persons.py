@@ -45,6 +45,8 @@ def _build_person_index(ctx: Ctx) -> list[dict[str, Any]]:
 
 def person_labels(ctx: Ctx) -> dict[str, str]:
     """IRI -> the name shown for the person (an IRI merged into another gets the survivor's)."""
+    ctx.note("same_as.rq")
+    ctx.note("persons.rq")
 
     def compute() -> dict[str, str]:
         labels = {p["iri"]: p["label"] for p in person_index(ctx)}

@@ -5,7 +5,7 @@ and its `Link` header); entity pages live at their IRIs, under /id/ (api.routers
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
@@ -206,8 +206,9 @@ def persons_page(
     ctx: CtxDep,
     page: Annotated[Page, Depends(page_params)],
     q: Annotated[str | None, Query(max_length=200)] = None,
-    kind: Literal["defender", "authority", "other"] | None = None,
+    kind: Annotated[str | None, Query(pattern="^(defender|authority|other)?$")] = None,
 ) -> HTMLResponse:
+    kind = kind or None  # an empty choice ("any") in the form is no filter
     data = persons_data(ctx, page, q, kind)
     for p in data["items"]:
         p["cells"] = [", ".join(p["kinds"]), ", ".join(n for n in p["names"] if n != p["label"]), p["documents"]]

@@ -90,11 +90,15 @@ def test_home_page_shows_the_counts(server: str, page: Any) -> None:
 
 def test_person_page_shows_the_timeline_with_quotes(server: str, page: Any) -> None:
     page.goto(server + "/persons")
-    page.fill("form.search input[name=q]", "Markovic")
-    page.click("form.search button")
+    page.fill("form.filters input[name=q]", "Markovic")
+    page.click("form.filters button")
     page.wait_for_url(re.compile(r".*/persons\?q=Markovic"))
     page.click("table.list a[href='/id/person/jovan-markovic']")
     page.wait_for_url(re.compile(r".*/id/person/jovan-markovic$"))
+    # The fused story first; each document's claims behind a toggle (issue 14).
+    assert page.query_selector_all("#story article.event")
+    assert not page.query_selector("#timeline blockquote.quote").is_visible()
+    page.click("details#claims summary")
     events = page.query_selector_all("#timeline article.event")
     assert [e.get_attribute("data-type") for e in events] == ["arrest", "charge", "pretrial-detention", "transfer"]
     quotes = [q.inner_text() for q in page.query_selector_all("#timeline blockquote.quote")]
@@ -138,13 +142,24 @@ def test_query_page_runs_an_example_and_shows_rows(server: str, page: Any) -> No
     shot(page, "query-transfers")
 
 
+def type_query(page: Any, text: str) -> None:
+    """Replace the editor's text by typing, as a person does (the editor closes brackets and
+    steps over the closing one typed after)."""
+    page.wait_for_selector("body.editor-ready .cm-content")
+    page.click(".cm-content")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(text)
+    page.keyboard.press("Escape")  # close a completion list, if one is open
+
+
 def test_query_page_shows_errors(server: str, page: Any) -> None:
     page.goto(server + "/query")
-    page.fill("#query", "SELECT * WHERE { ?s ?p }")
+    type_query(page, "SELECT * WHERE { ?s ?p }")
     page.click("#run")
     sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Error"))
     assert "400" in page.inner_text("#status")
-    page.fill("#query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    type_query(page, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     page.click("#run")
     sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Error"))
     shot(page, "query-error")
@@ -153,6 +168,7 @@ def test_query_page_shows_errors(server: str, page: Any) -> None:
 def test_person_page_shows_where_sources_disagree(server: str, page: Any) -> None:
     page.goto(server + "/id/person/maks-bokaev")
     assert page.query_selector("figure.cg-timeline svg").is_visible(), "the fused visual timeline"
+    page.click("details#claims summary")
     disputed = [c.inner_text() for c in page.query_selector_all("#timeline .conflicts")]
     assert any("this source says 2017-01-28, others say 2017-01-27" in text for text in disputed)
     shot(page, "person-disagreements")
