@@ -130,7 +130,8 @@ def _list_page(
 ) -> HTMLResponse:
     """A list page from its API answer `data` (a page of items with total and facets): the
     filter controls (each option with its count), the table, the pager and a CSV download."""
-    params = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
+    # Empty form fields ("any") are no filter: left out of every link.
+    params = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset") and v}
     limit, offset = int(data["limit"]), int(data["offset"])
 
     def url(at: int) -> str:

@@ -295,8 +295,8 @@
       const host = document.getElementById("editor");
       editor = window.CaseGraphEditor.create(host, {
         doc: textarea.value, prefixes: vocabulary.prefixes, terms: vocabulary.terms, onRun: run,
+        onChange: function (value) { textarea.value = value; },
       });
-      editor.view.dom.addEventListener("input", function () { textarea.value = editor.getValue(); });
       textarea.hidden = true;
       host.hidden = false;
     }
@@ -324,6 +324,5 @@
   textarea.addEventListener("keydown", function (e) {
     if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { run(); }
   });
-  textarea.addEventListener("input", function () { if (editor) { editor.setValue(textarea.value); } });
   start();
 })();

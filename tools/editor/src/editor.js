@@ -68,11 +68,23 @@ function completer(prefixes, terms) {
   };
 }
 
+// The editor lives in a shadow root: CodeMirror then puts its styles in constructed style
+// sheets (adoptedStyleSheets) instead of <style> elements, so the page runs under a
+// Content-Security-Policy that allows no inline style (style-src 'self').
+const THEME = EditorView.theme({
+  "&": { minHeight: "14rem", maxHeight: "60vh", fontSize: "14px", backgroundColor: "#fff" },
+  ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace", lineHeight: "1.45" },
+  "&.cm-focused": { outline: "2px solid #1f5f8b" },
+  ".cm-gutters": { backgroundColor: "#f3f5f7", borderRight: "1px solid #d8dde2", color: "#5c6670" },
+});
+
 export function create(parent, options) {
   const opts = options || {};
   const run = opts.onRun || (() => {});
+  const root = parent.shadowRoot || parent.attachShadow({ mode: "open" });
   const view = new EditorView({
-    parent,
+    parent: root,
+    root,
     state: EditorState.create({
       doc: opts.doc || "",
       extensions: [
@@ -93,6 +105,10 @@ export function create(parent, options) {
         ]),
         EditorView.contentAttributes.of({ "aria-label": opts.label || "SPARQL query", spellcheck: "false" }),
         EditorView.lineWrapping,
+        THEME,
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged && opts.onChange) opts.onChange(update.state.doc.toString());
+        }),
         opts.nonce ? EditorView.cspNonce.of(opts.nonce) : [],
       ],
     }),
