@@ -251,9 +251,7 @@ def test_openapi_documents_every_json_route(client: TestClient) -> None:
 def test_timeline_events_carry_the_disagreements_between_sources(client: TestClient) -> None:
     body = get(client, "/api/persons/maks-bokaev/timeline")
     assert ("date", "transfer") in {(c["property"], c.get("event_type")) for c in body["conflicts"]}
-    transfers = {
-        (e["date"], e["sources"][0]["document"]["id"]): e for e in body["events"] if e["type"] == "transfer"
-    }
+    transfers = {(e["date"], e["sources"][0]["document"]["id"]): e for e in body["events"] if e["type"] == "transfer"}
     says_28 = transfers[("2017-01-28", "001-b892942a93580fde")]["conflicts"]
     assert [(c["property"], c["this_source"]) for c in says_28] == [("date", "2017-01-28")]
     assert {v["value"] for v in says_28[0]["values"]} == {"2017-01-27", "2017-01-28"}
