@@ -55,9 +55,11 @@ def test_every_list_answers_csv_by_accept_and_by_format(server: str, path: str) 
     assert len(by_format) == as_json["total"] == len(as_json["items"]), path
     assert by_format, f"{path}: the fixture store has items"
     # JSON stays the default, and for a client that prefers it
-    assert httpx.get(server + path, headers={"Accept": "application/json, text/csv;q=0.5"}).headers[
-        "content-type"
-    ].startswith("application/json")
+    assert (
+        httpx.get(server + path, headers={"Accept": "application/json, text/csv;q=0.5"})
+        .headers["content-type"]
+        .startswith("application/json")
+    )
 
 
 def test_csv_cells_are_flat_and_the_whole_list_comes_by_default(server: str) -> None:
@@ -96,7 +98,8 @@ def test_facet_counts_say_what_each_choice_gives(server: str) -> None:
 
 
 def test_list_pages_have_filters_with_counts_and_a_csv_link(server: str) -> None:
-    for path, name in (("/events", "type"), ("/documents", "publisher"), ("/persons", "kind"), ("/authorities", "role")):
+    pages = (("/events", "type"), ("/documents", "publisher"), ("/persons", "kind"), ("/authorities", "role"))
+    for path, name in pages:
         html = httpx.get(server + path).text
         assert f'<select name="{name}">' in html, path
         assert 'class="download"' in html and "format=csv" in html, path
