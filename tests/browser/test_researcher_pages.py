@@ -157,6 +157,10 @@ def test_editor_completes_prefixes(server: str, page: Any) -> None:
     page.wait_for_selector(".cm-tooltip-autocomplete li")
     options = [li.inner_text() for li in page.query_selector_all(".cm-tooltip-autocomplete li")]
     assert any(o.startswith("Transfer") for o in options), options
+    # CodeMirror ignores Enter for `interactionDelay` (75 ms) after the list shows, so that a
+    # key already on its way does not pick an option; a slow machine can press within it.
+    page.wait_for_selector(".cm-tooltip-autocomplete li[aria-selected=true]")
+    page.wait_for_timeout(300)
     page.keyboard.press("Enter")
     text = page.locator(".cm-content").inner_text()
     assert "PREFIX cg: <https://w3id.org/casegraph/ontology#>" in text, "the prefix is declared for you"
