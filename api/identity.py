@@ -3,9 +3,11 @@
 Resolution publishes reviewed decisions as owl:sameAs links (from data/resolver.tsv). The
 members of one sameAs-connected set are one entity; exactly one of them, the survivor, is
 served, and the others answer 308 to it. The survivor is chosen from the data alone, so every
-server and every run agrees, by the rule that minted the IRI (ingest.ids.canonical_iri): among
-the members the graph describes (that have a type), the fullest form of the name (most
-words, then longest, then smallest); if none is described, the fullest of all.
+server and every run agrees: the readable IRI the fused graph publishes the entity under
+(cg:publishedAs, ingest.fusion.published) if there is one; else by the rule that minted the
+IRI (ingest.ids.canonical_iri): among the members the graph describes (that have a type), the
+fullest form of the name (most words, then longest, then smallest); if none is described, the
+fullest of all.
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ from ingest.ids import canonical_iri
 from ingest.store import QuadStore
 
 
-def survivor(members: Iterable[tuple[str, bool]]) -> str | None:
-    """The surviving IRI of a set of (iri, described) pairs."""
+def survivor(members: Iterable[tuple[str, bool]], published: Iterable[str] = ()) -> str | None:
+    """The surviving IRI of a set of (iri, described) pairs, `published` the members that are
+    a readable IRI the fused graph publishes."""
     pairs = list(members)
+    readable = sorted(set(published) & {iri for iri, _ in pairs})
+    if readable:
+        return canonical_iri(readable)
     described = [iri for iri, has_type in pairs if has_type]
     if described:
         return canonical_iri(described)
@@ -38,7 +44,15 @@ def resolve(store: QuadStore, iri: str) -> tuple[str | None, bool]:
     members = [(r["member"] or "", r["described"] == "true") for r in rows if r["member"]]
     if not members:
         return None, False
-    return survivor(members), True
+    published = [r["member"] or "" for r in rows if r["member"] and r["published"] == "true"]
+    return survivor(members, published), True
+
+
+def published_from(store: QuadStore, iri: str) -> list[str]:
+    """The IRIs documents minted for the person the fused graph publishes under `iri`
+    (cg:publishedAs; empty for any other IRI)."""
+    rows = run_query_file(store, "published_from.rq", {"iri": ox.NamedNode(iri)})
+    return [r["minted"] for r in rows if r["minted"]]
 
 
 def survivor_map(store: QuadStore) -> dict[str, str]:

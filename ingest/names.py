@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +53,13 @@ def name_key(text: str) -> str:
     'rasul-aliev'. Differences the rules cannot fold (short forms, nicknames) are settled by
     the reviewed decisions in data/resolver.tsv, never by silent fuzzy merging."""
     return "-".join(word_key(w) for w in words(text)) or "unnamed"
+
+
+def fullest_spelling(names: Iterable[str]) -> str:
+    """The fullest of several spellings of one name: the longest, ties broken by code-point
+    order so the choice is stable. It titles an entity and gives its readable IRI
+    (ingest.fusion.published), so the heading and the address always agree."""
+    return min(names, key=lambda n: (-len(n), n), default="")
 
 
 def slug(text: str, limit: int = 80) -> str:

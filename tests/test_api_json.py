@@ -77,8 +77,13 @@ def test_lists_are_paginated_with_totals_and_a_cap(client: TestClient) -> None:
 
 def test_merged_people_appear_once_under_the_surviving_iri(client: TestClient) -> None:
     body = get(client, "/api/persons", params={"q": "Markovic"})
-    assert [p["id"] for p in body["items"]] == ["jovan-markovic"]
+    # one person, published under the readable slug of the fullest spelling the sources use
+    assert [p["id"] for p in body["items"]] == ["jovan-markovich"]
+    assert body["items"][0]["label"] == "Jovan Markovich"
     assert {"Jovan Markovich", "Yovan Markovic"} <= set(body["items"][0]["names"])
+    # the IRI minting gave (the transliteration key) answers 308 to it
+    moved = client.get("/api/persons/jovan-markovic", follow_redirects=False)
+    assert moved.status_code == 308 and moved.headers["location"].endswith("/api/persons/jovan-markovich")
 
 
 # --- one person, timeline ---------------------------------------------------------------------
@@ -123,7 +128,7 @@ def test_timeline_is_in_date_order_with_sources(client: TestClient) -> None:
 
 
 def test_timeline_carries_quotes_with_offsets_and_follows_merges(client: TestClient) -> None:
-    body = get(client, "/api/persons/jovan-markovic/timeline")
+    body = get(client, "/api/persons/jovan-markovich/timeline")
     assert [e["type"] for e in body["events"]] == ["arrest", "charge", "pretrial-detention", "transfer"]
     arrest = body["events"][0]
     quote = arrest["sources"][0]["quotes"][0]
@@ -136,7 +141,7 @@ def test_timeline_carries_quotes_with_offsets_and_follows_merges(client: TestCli
 
 def test_merged_and_unknown_people(client: TestClient) -> None:
     r = get(client, "/api/persons/ovan-markovic/timeline?x=1", status=308)
-    assert r.headers["location"] == "/api/persons/jovan-markovic/timeline?x=1"
+    assert r.headers["location"] == "/api/persons/jovan-markovich/timeline?x=1"
     body = get(client, "/api/persons/nobody-at-all", status=404)
     assert "nobody-at-all" in body["detail"]
     get(client, "/api/persons/has%20space", status=404)
@@ -180,7 +185,7 @@ def test_event_filters(client: TestClient) -> None:
     assert transfers["total"] == 9 and all(e["type"] == "transfer" for e in transfers["items"])
     mine = get(client, "/api/events", params={"person": DEFENDER})
     assert [e["type"] for e in mine["items"]] == ["arrest", "charge", "pretrial-detention", "transfer"]
-    by_id = get(client, "/api/events", params={"person": "jovan-markovic", "from": "2021-03-05", "to": "2021-03"})
+    by_id = get(client, "/api/events", params={"person": "jovan-markovich", "from": "2021-03-05", "to": "2021-03"})
     assert [e["date"] for e in by_id["items"]] == ["2021-03-05", "2021-03-06"]
     almaty = get(client, "/api/events", params={"place": "Almaty"})
     assert [(e["type"], e["arguments"]["outcome"]) for e in almaty["items"]] == [("appeal-decision", "overturned")]

@@ -44,7 +44,7 @@ def test_home_shows_the_counts_of_its_json_twin(client: TestClient) -> None:
 
 
 def test_person_page_shows_the_timeline_with_quotes(client: TestClient) -> None:
-    r = client.get("/id/person/jovan-markovic", headers=HTML)
+    r = client.get("/id/person/jovan-markovich", headers=HTML)
     assert r.status_code == 200
     page = r.text
     timeline = page.split('id="timeline"', 1)[1]
@@ -84,7 +84,7 @@ def test_event_and_document_pages(client: TestClient) -> None:
 
 def test_list_pages_paginate_and_search(client: TestClient) -> None:
     page = client.get("/persons", params={"q": "Markovic"}).text
-    assert "1 found" in page and "/id/person/jovan-markovic" in page
+    assert "1 found" in page and "/id/person/jovan-markovich" in page
     events = client.get("/events", params={"limit": 10}).text
     total = client.get("/api/events").json()["total"]
     assert f"{total} found; showing 1–10" in events

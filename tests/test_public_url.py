@@ -79,12 +79,12 @@ def test_dump_index_in_json_and_html(client: TestClient) -> None:
 
 
 def test_entity_pages_links_and_jsonld_context(client: TestClient) -> None:
-    page = client.get("/id/person/jovan-markovic", headers={"Accept": "text/html"})
+    page = client.get("/id/person/jovan-markovich", headers={"Accept": "text/html"})
     no_evil(page.text)
     no_evil(page.headers["link"])
-    assert f"<{PUBLIC}/id/person/jovan-markovic?format=ttl>" in page.headers["link"]
-    assert f'href="{PUBLIC}/id/person/jovan-markovic?format=json"' in page.text
-    doc = client.get("/id/person/jovan-markovic", headers={"Accept": "application/ld+json"})
+    assert f"<{PUBLIC}/id/person/jovan-markovich?format=ttl>" in page.headers["link"]
+    assert f'href="{PUBLIC}/id/person/jovan-markovich?format=json"' in page.text
+    doc = client.get("/id/person/jovan-markovich", headers={"Accept": "application/ld+json"})
     no_evil(doc.text)
     assert json.loads(doc.text)["@context"] == f"{PUBLIC}/context.jsonld"
     graph_page = client.get("/id/graph/900_synthetic_a", headers={"Accept": "text/html"})

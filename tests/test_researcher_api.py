@@ -118,7 +118,7 @@ def test_documents_are_named_by_publisher_date_and_title(server: str) -> None:
 def test_labels_and_vocabulary_for_the_editor(server: str) -> None:
     iris = [
         "https://w3id.org/casegraph/id/document/900-synthetic-a",
-        "https://w3id.org/casegraph/id/person/jovan-markovic",
+        "https://w3id.org/casegraph/id/person/jovan-markovich",
         "https://example.org/not-ours",
     ]
     labels = httpx.post(server + "/api/labels", json=iris).json()["labels"]

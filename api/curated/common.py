@@ -8,7 +8,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from api.cache import per_store
 from api.deps import run_query_file, run_query_file_for_each
+from api.identity import survivor_map
+from ingest.names import fullest_spelling
 from ingest.store import QuadStore
 from ingest.vocab import CG, EVENT_CLASS, ORGANISATION_CLASS, OUTCOME, PERSON_KIND, STATUS, invert
 
@@ -81,6 +84,8 @@ class Ctx:
         document is named as everywhere ("Publisher, date: title"), a person by the name
         their page shows (the fullest form the sources use), whatever `label` one graph gave."""
         key = self.key(iri) or ""
+        if key.startswith("person/"):
+            iri = served_iri(self, iri)
         if key.startswith(("document/", "person/")):
             label = display_label(self, iri) or label
         return self.plain_ref(iri, label)
@@ -94,6 +99,13 @@ class Ctx:
             "href": self.href(iri),
             "label": label or (key.rsplit("/", 1)[-1] if key else iri),
         }
+
+
+def served_iri(ctx: Ctx, iri: str) -> str:
+    """The IRI that answers for `iri` (its survivor, api.identity), so links point where the
+    server serves the entity rather than through a 308."""
+    ctx.note("same_as.rq")
+    return per_store(ctx.store, "survivors", lambda: survivor_map(ctx.store)).get(iri, iri)
 
 
 def display_label(ctx: Ctx, iri: str) -> str | None:
@@ -112,9 +124,9 @@ def display_label(ctx: Ctx, iri: str) -> str | None:
 
 
 def best_label(labels: list[str]) -> str:
-    """The name to show for an entity several documents name: the longest (fullest) form,
-    ties broken alphabetically so the choice is stable."""
-    return sorted(labels, key=lambda s: (-len(s), s))[0] if labels else ""
+    """The name to show for an entity several documents name: the fullest form
+    (ingest.names.fullest_spelling, the rule that also gives a person's readable IRI)."""
+    return fullest_spelling(labels)
 
 
 def fold_by_survivor(

@@ -19,7 +19,7 @@ from api.curated.graphs import graph_detail, is_graph
 from api.curated.resource import resource_page
 from api.deps import get_settings, get_store
 from api.describe import OX_FORMATS, describe_quads, jsonld_context, serialise_quads
-from api.identity import resolve
+from api.identity import published_from, resolve
 from api.negotiation import HTML, JSON, Choice, NotAcceptable, choose
 from api.routers.dumps import stream_quads
 from api.settings import Settings
@@ -84,7 +84,12 @@ def resource(
         return RedirectResponse(location, status_code=308, headers=VARY)
     if choice.is_rdf:
         context_url = settings.origin + "/context.jsonld"  # the public origin, never the Host header
-        body = serialise_quads(describe_quads(store, iri), choice.media_type, context_url)
+        # A readable IRI (ingest.fusion.published) is described with what the documents say
+        # about the IRI they minted, so one dereference gives the whole person.
+        quads = describe_quads(store, iri)
+        for minted in published_from(store, iri):
+            quads.extend(describe_quads(store, minted))
+        body = serialise_quads(list(dict.fromkeys(quads)), choice.media_type, context_url)
         return Response(body, media_type=choice.content_type, headers=VARY)
     try:
         template, data = resource_page(ctx, iri)

@@ -12,12 +12,12 @@ graph (the fused graph's triples).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.fusion.claims import EntityView, read_claims, read_entities, read_quotes, read_same_as
 from ingest.fusion.fuse import Fusion, fuse
 from ingest.fusion.graph import FUSED_GRAPH, fused_graph
+from ingest.fusion.published import fullest_names, published_iris
 from ingest.fusion.rules import Rules, default_rules
 from ingest.store import QuadStore
 
@@ -39,27 +39,40 @@ class FusionSummary:
         )
 
 
+@dataclass(frozen=True)
+class FusionInput:
+    """What the fused graph is made of: the fused story, each entity's title (its fullest
+    name) and the readable IRIs people are published under (ingest.fusion.published)."""
+
+    fusion: Fusion
+    names: dict[str, str]
+    published: dict[str, str] = field(default_factory=dict)
+
+
 def entity_names(views: list[EntityView]) -> dict[str, str]:
-    """The name most documents use for each entity (ties: the longest, then alphabetical)."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for v in views:
-        counts[v.entity][v.name] += 1
-    return {e: max(c, key=lambda n: (c[n], len(n), n)) for e, c in counts.items()}
+    """The fullest name the documents give each entity (the one its readable IRI comes from)."""
+    return fullest_names(views)
 
 
-def compute_fusion(store: QuadStore, rules: Rules | None = None) -> tuple[Fusion, dict[str, str]]:
+def read_fusion(store: QuadStore, rules: Rules | None = None) -> FusionInput:
     rules = rules or default_rules()
     same_as = read_same_as(store)
     quotes = read_quotes(store)
     claims = read_claims(store, rules, same_as, quotes)
     views = read_entities(store, rules, same_as, quotes)
-    return fuse(claims, views, rules), entity_names(views)
+    return FusionInput(fuse(claims, views, rules), entity_names(views), published_iris(views))
+
+
+def compute_fusion(store: QuadStore, rules: Rules | None = None) -> tuple[Fusion, dict[str, str]]:
+    made = read_fusion(store, rules)
+    return made.fusion, made.names
 
 
 def rebuild_fused_graph(store: QuadStore, rules: Rules | None = None) -> FusionSummary:
     rules = rules or default_rules()
-    fusion, names = compute_fusion(store, rules)
-    triples = store.replace_graph(fused_graph(fusion, names, rules))
+    made = read_fusion(store, rules)
+    fusion = made.fusion
+    triples = store.replace_graph(fused_graph(fusion, made.names, rules, made.published))
     store.flush()
     return FusionSummary(
         claims=fusion.claims,

@@ -9,6 +9,9 @@ Layout (terms in ontology/fusion.ttl):
   cg:disputedProperty, cg:chosenValue (absent on a tie), cg:resolution, and one
   cg:ClaimedValue per (value, document): cg:value, cg:statedIn, prov:wasDerivedFrom the
   stating node, cg:quote for each evidence quote, cg:lessPrecise for a vaguer form;
+- cg:publishedAs from a person's minted (fold key) IRI to the readable IRI they are served
+  under, with owl:sameAs back and the person's fullest name as its label; everywhere else
+  in the fused graph a person is named by that readable IRI;
 - a cg:Proceeding per prosecution: cg:defendant, cg:involves (judges, courts, bodies,
   facilities), cg:earliestDate/cg:latestDate; its events point to it with cg:inProceeding.
 """
@@ -16,7 +19,7 @@ Layout (terms in ontology/fusion.ttl):
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from ingest import ids
 from ingest.fusion.fuse import CanonicalEvent, Conflict, Fusion, Proceeding
@@ -156,7 +159,32 @@ def _add_proceeding(g: Graph, p: Proceeding, names: dict[str, str]) -> None:
                     g.add((node, CG.involves, URIRef(grp.value.key)))
 
 
-def fused_graph(fusion: Fusion, names: dict[str, str], rules: Rules) -> Graph:
+def _add_published(g: Graph, key: str, readable: str, names: dict[str, str]) -> None:
+    """The readable IRI a person is served under (ingest.fusion.published). Not typed
+    cg:Person, so counts of people stay counts of what documents state."""
+    g.add((URIRef(key), CG.publishedAs, URIRef(readable)))
+    g.add((URIRef(readable), OWL.sameAs, URIRef(key)))
+    if key in names:
+        g.add((URIRef(readable), RDFS.label, Literal(names[key])))
+
+
+def _in_published_iris(g: Graph, published: dict[str, str]) -> None:
+    """Name every person in the fused view by the IRI they are published under, so the fused
+    story of a person is found from the IRI their page is served at."""
+    if not published:
+        return
+    for s, p, o in list(g):
+        s2 = URIRef(published[str(s)]) if str(s) in published else s
+        o2 = URIRef(published[str(o)]) if isinstance(o, URIRef) and str(o) in published else o
+        if (s2, o2) != (s, o):
+            g.remove((s, p, o))
+            g.add((s2, p, o2))
+
+
+def fused_graph(fusion: Fusion, names: dict[str, str], rules: Rules, published: dict[str, str] | None = None) -> Graph:
+    """The fused graph; `published` maps a person's minted IRI to their readable one
+    (ingest.fusion.published)."""
+    published = published or {}
     g = new_graph(FUSED_GRAPH)
     for e in fusion.events:
         _add_event(g, e, names, rules)
@@ -164,4 +192,7 @@ def fused_graph(fusion: Fusion, names: dict[str, str], rules: Rules) -> Graph:
         _add_conflict(g, c)
     for p in fusion.proceedings:
         _add_proceeding(g, p, names)
+    _in_published_iris(g, published)
+    for key, readable in sorted(published.items()):
+        _add_published(g, key, readable, names)
     return g

@@ -93,8 +93,8 @@ def test_person_page_shows_the_timeline_with_quotes(server: str, page: Any) -> N
     page.fill("form.filters input[name=q]", "Markovic")
     page.click("form.filters button")
     page.wait_for_url(re.compile(r".*/persons\?q=Markovic"))
-    page.click("table.list a[href='/id/person/jovan-markovic']")
-    page.wait_for_url(re.compile(r".*/id/person/jovan-markovic$"))
+    page.click("table.list a[href='/id/person/jovan-markovich']")
+    page.wait_for_url(re.compile(r".*/id/person/jovan-markovich$"))
     # The fused story first; each document's claims behind a toggle (issue 14).
     assert page.query_selector_all("#story article.event")
     assert not page.query_selector("#timeline blockquote.quote").is_visible()

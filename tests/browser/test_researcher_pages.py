@@ -199,7 +199,7 @@ def test_events_filter_with_facet_counts_and_csv(server: str, page: Any) -> None
 
 
 def test_person_page_tells_the_fused_story_with_claims_behind_a_toggle(server: str, page: Any) -> None:
-    page.goto(server + "/id/person/jovan-markovic")
+    page.goto(server + "/id/person/jovan-markovich")
     story = page.query_selector_all("#story article.event")
     assert story and all(e.query_selector(".source a") for e in story), "every fused event names its sources"
     assert "claims" in page.inner_text("#counts-note")
@@ -211,7 +211,7 @@ def test_person_page_tells_the_fused_story_with_claims_behind_a_toggle(server: s
 
 def test_every_page_has_the_menu_the_search_box_and_the_favicon(server: str, page: Any) -> None:
     proceeding = page.request.get(server + "/api/proceedings").json()["items"][0]["page"]
-    for path in [*PAGES, proceeding, "/id/person/jovan-markovic"]:
+    for path in [*PAGES, proceeding, "/id/person/jovan-markovich"]:
         page.goto(server + path)
         assert [a.inner_text() for a in page.query_selector_all("header.site nav a")] == MENU, path
         assert page.query_selector("form.site-search input[name=q]"), path
