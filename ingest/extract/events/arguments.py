@@ -33,14 +33,27 @@ _CLAUSE_SUBJECT_HEAD = re.compile(
     r"(?:(?i:the\s+)?(?i:officers|agents|members|officials|investigators|employees|forces|personnel)\s+(?:of|from)\s+)?"
     r"(?i:the\s+)?"
 )
+# What may open a sentence before a judge who is its subject: a date phrase, a title.
+_JUDGE_HEAD = re.compile(
+    r"(?:(?:On|In|At|Later|Then)\b[^,;]{1,40},\s*)?(?i:the\s+)?(?:(?i:presiding\s+|trial\s+)?(?i:judge|justice|magistrate)\s+)?"
+)
 # Between the subject and the verb: a passive, a relative clause or another clause.
 _NOT_AGENT_BETWEEN = re.compile(r"[;:]|\b(?:was|were|been|being|is|are|who|which|whose|that|said|says|reported)\b")
 _COURT_ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:same\s+)?(?:court|tribunal)\b", re.I)
+# Where a term is told for someone: "sentence X to five years in prison", "a 2 year sentence for X".
 _PENALTY_HINT = re.compile(
-    r"\bsentenc(?:e|ed|ing)\s+(?:[^;]{0,120}?)\bto\s+(?=(?:\w+\s+){0,3}?(?:years?|months?|days?)\b)", re.I
+    r"\bsentenc(?:e|ed|ing)\s+(?:[^;]{0,120}?)\bto\s+(?=(?:\w+\s+){0,3}?(?:years?|months?|days?)\b)"
+    r"|\b(?:an?|the|his|her|their)\s+(?=(?:[\w.]+[\s\-]+){1,3}?(?:years?|months?)[\s\-]+(?:(?:prison|jail)\s+)?"
+    r"(?:sentence|term)\b)",
+    re.I,
 )
 _NOT_THE_ACTS_PLACE = re.compile(r"[;]|\b(?:for|over|about|because|against|criticising|criticizing)\b")
 _COURT_LOOKBACK = 600  # characters before the sentence where "the court" finds its court
+
+
+def _unnamed(authority: str | None) -> bool:
+    """No authority, or only a description of one ("court", "a Chinese court", "regional court")."""
+    return authority is None or all(w.islower() for w in authority.split()[1:] or authority.split())
 
 
 def _is_judge(p: Person) -> bool:
@@ -123,6 +136,42 @@ class ArgumentFinder:
             ):
                 return o.name
         return None
+
+    def from_next_sentence(self, drafts: list[Draft]) -> None:
+        """ "A court sentenced X to five years. The Y Court in Z announced that ...", "The High Court
+        quashed her conviction. Justice W cited ...": a court or judge opening the sentence after
+        a court act that names none is the one that performed it."""
+        sentences = self.doc.ct.sentences
+        for d in drafts:
+            r, nxt = d.record, d.sentence + 1
+            spec = event_type(r.type)
+            if d.weak or spec.authority_role != "decider" or nxt >= len(sentences):
+                continue
+            sentence = sentences[nxt]
+            told_there = [x.record for x in drafts if x.sentence == nxt]
+            if _unnamed(r.authority) and "court" in spec.authority_kinds:
+                court = next(
+                    (
+                        o
+                        for s, _, o in self.doc.orgs_in(sentence.start, sentence.end)
+                        if o.kind == "court" and _CLAUSE_SUBJECT_HEAD.fullmatch(self.text, sentence.start, s)
+                    ),
+                    None,
+                )
+                if court is not None and not any(x.authority == court.name for x in told_there):
+                    r.authority = court.name
+                    r.place = r.place or (court.place if court.place and not is_country(court.place) else None)
+            if r.judge is None and r.type in self.judge_types:
+                judge = next(
+                    (
+                        p
+                        for pos, p in self.doc.people_in(sentence.start, sentence.end)
+                        if _is_judge(p) and _JUDGE_HEAD.fullmatch(self.text, sentence.start, pos)
+                    ),
+                    None,
+                )
+                if judge is not None and not any(x.judge == judge.name for x in told_there):
+                    r.judge = judge.name
 
     # --- judge, place, ends -----------------------------------------------------------------
     def judge(self, sentence: Sentence, t: Trigger, triggers: list[Trigger]) -> str | None:

@@ -5,7 +5,7 @@ told elsewhere, headlines folded into the acts they name, and mentions of one ac
 from __future__ import annotations
 
 from ingest.extract.dates import DateMention
-from ingest.extract.events import dating, merging
+from ingest.extract.events import dating, distribute, merging
 from ingest.extract.events.arguments import ArgumentFinder
 from ingest.extract.events.document import Draft, EventDocument
 from ingest.extract.events.patterns import anaphors, trigger_patterns
@@ -80,10 +80,12 @@ class EventExtractor:
                     penalty=args.penalty(sentence, t),
                     evidence=[doc.ct.evidence(sentence.start, sentence.end, t.rule.id)],
                 )
-                draft = Draft(record, s_index, t.start, weak=t.rule.weak, dated_by="own" if t.date else "")
-                drafts.append(draft)
-                if found == [] and not t.rule.weak:
-                    pending.append(draft)
+                # "sentenced X and Y to 3 and 2.5 years, respectively": one event per person.
+                for one in distribute.respectively(record, doc.text[t.end : sentence.end]):
+                    draft = Draft(one, s_index, t.start, weak=t.rule.weak, dated_by="own" if t.date else "")
+                    drafts.append(draft)
+                    if found == [] and not t.rule.weak:
+                        pending.append(draft)
             args.penalty_addenda(sentence, s_index, drafts)
             dating.incident_date(doc, sentence, s_index, drafts)
             talk.told(doc, sentence, s_index, named_here)
@@ -94,6 +96,7 @@ class EventExtractor:
         strong = [d for d in drafts if not d.weak]  # noun mentions never stand alone
         dating.anchor_dates(self.doc, strong)
         self.arguments.penalty_hints(strong)
+        self.arguments.from_next_sentence(strong)
         strong = merging.fold_headings(self.doc, strong)
         merging.link_charges(strong)
         merging.share_court_arguments(strong)

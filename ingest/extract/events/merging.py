@@ -33,7 +33,13 @@ def fold_headings(doc: EventDocument, drafts: list[Draft]) -> list[Draft]:
             # A title line only summarises what the text tells: it never stands alone
             # beside a dated act of the same kind and people.
             if len(dated) == 1 or (dated and doc.is_heading(d.sentence)):
-                dated[0].record.evidence = unique_evidence(dated[0].record.evidence + r.evidence)
+                target = dated[0].record
+                target.evidence = unique_evidence(target.evidence + r.evidence)
+                # "Today's ruling upholding X's sentence ... The appeals court upheld it": what the
+                # undated mention states (the court, the penalty) completes the dated act.
+                for arg in ("authority", "judge", "place", "penalty", "outcome"):
+                    if getattr(target, arg) is None and getattr(r, arg) is not None:
+                        setattr(target, arg, getattr(r, arg))
                 continue
         kept.append(d)
     return kept
@@ -77,6 +83,12 @@ def _compatible(a: EventRecord, b: EventRecord) -> bool:
         va, vb = getattr(a, arg), getattr(b, arg)
         if va and vb and va != vb:
             return False
+    if a.type == "transfer" and set(a.people) != set(b.people):
+        # "A, B and C were transferred. C was moved to X; A and B were moved to Y": moves of
+        # different people stay apart; a mention without destination joins a move only when
+        # its people are among those moved there.
+        ended, bare = (a, b) if a.to else (b, a)
+        return bool(ended.to) and not bare.to and set(bare.people) <= set(ended.people)
     return True
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ingest.extract.events.document import Draft, EventDocument, Trigger
 from ingest.extract.events.patterns import Anaphors
 from ingest.extract.people import Person
+from ingest.extract.resources import is_place
 from ingest.extract.text import Sentence
 
 _COUNSEL = re.compile(r"\b(?:lawyer|attorney|counsel|advocate)s?\s+(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$", re.I)
@@ -31,6 +32,14 @@ _PRONOUN_AND_KIN = re.compile(r"\s*(?:him|her)\s+and\s+(?:his|her)\s+")
 # its subject, whoever else the sentence names after it.
 _PRONOUN_SUBJECT = re.compile(
     r"(?:^|[,;:]\s*|\band\s+|\bbut\s+)(?:he|she)\s+(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:\w+ly\s+)?$", re.I
+)
+# "the Bolotnaya case", "the so-called X conspiracy": a name that labels a case or a gathering
+# is nobody acted on.
+_LABEL_BEFORE = re.compile(r"\b(?:the|so-called)\s+[“\"'‘]?$", re.I)
+_LABEL_AFTER = re.compile(
+    r"[”\"'’]?\s+(?:case|cases|conspiracy|uprising|affair|plot|crackdown|protests?|movement|rally|rallies|"
+    r"riots?|events|massacre|trial\s+of)\b",
+    re.I,
 )
 AUX_START = re.compile(r"(?:was|were|been|being|be|is|are|got|get)\b", re.I)
 # A name after these words is someone beside the act, not its subject: the agent of a passive
@@ -97,13 +106,27 @@ class SubjectFinder:
                 p
                 for pos, p in self.doc.people_in(sentence.start, sentence.end)
                 if p.kind != "authority"
+                and not is_place(p.name)
+                and not self.labels(pos, p, sentence)
                 and not _AGENT_BY.search(text[max(sentence.start, pos - 50) : pos])
                 and not (
                     (after is None or pos >= after) and _RELATION.search(text[max(sentence.start, pos - 50) : pos])
                 )
                 and not self.speaks(pos, sentence)
-                and not (appeal and _COUNSEL.search(text[max(sentence.start, pos - 40) : pos]))
+                # Counsel acting for a client ("the lawyer X filed an appeal", "Lawyer X asked the
+                # court to ..." in a sentence telling no act) is not who the acts are about.
+                and not (
+                    (appeal or (triggers is not None and not triggers))
+                    and _COUNSEL.search(text[max(sentence.start, pos - 40) : pos])
+                )
             )
+        )
+
+    def labels(self, pos: int, person: Person, sentence: Sentence) -> bool:
+        """The name is a label: "the X case", "the X conspiracy"."""
+        before = self.text[max(sentence.start, pos - 15) : pos]
+        return bool(_LABEL_BEFORE.search(before)) and bool(
+            _LABEL_AFTER.match(self.text, self.doc.mention_end(pos, person), sentence.end)
         )
 
     def speaks(self, pos: int, sentence: Sentence) -> bool:
