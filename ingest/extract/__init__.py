@@ -12,6 +12,7 @@ from ingest.extract import nlp
 from ingest.extract.consistency import make_consistent
 from ingest.extract.dates import find_dates
 from ingest.extract.events import EventExtractor
+from ingest.extract.headline import headline
 from ingest.extract.metadata import published_date, publishers, reference_code
 from ingest.extract.organisations import Organisation, find_organisations
 from ingest.extract.people import Person, find_people
@@ -34,6 +35,8 @@ def extract_facts(document: SourceDocument) -> Facts:
             dates = find_dates(ct, record.published)
     if not record.reference:
         record.reference = reference_code(ct)
+    if not record.title:
+        record.title = headline(ct, dates)
     provisions = find_provisions(ct)
     people = find_people(ct, nlp.person_spans(ct.text))
     orgs = find_organisations(ct)
