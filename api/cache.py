@@ -1,7 +1,7 @@
 """Values computed once per open store.
 
 The server opens its store read-only and keeps writers out with the store lock
-(ingest.store.StoreLock), so what a full pass over the store yields (the name index behind
+(ingest.store.embedded.StoreLock), so what a full pass over the store yields (the name index behind
 search, say) stays true for as long as that store object lives. Entries go with the store.
 """
 
@@ -13,15 +13,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from ingest.store import QuadStore
+from ingest.store import Store
 
 T = TypeVar("T")
 
-_cache: weakref.WeakKeyDictionary[QuadStore, dict[str, Any]] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[Store, dict[str, Any]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
-def per_store(store: QuadStore, key: str, compute: Callable[[], T]) -> T:
+def per_store(store: Store, key: str, compute: Callable[[], T]) -> T:
     """`compute()` once per (store, key); later calls return the same value."""
     with _lock:
         entries = _cache.setdefault(store, {})
@@ -32,7 +32,7 @@ def per_store(store: QuadStore, key: str, compute: Callable[[], T]) -> T:
         return entries.setdefault(key, value)  # type: ignore[no-any-return]
 
 
-def per_store_lru(store: QuadStore, name: str, key: Hashable, compute: Callable[[], T], size: int = 256) -> T:
+def per_store_lru(store: Store, name: str, key: Hashable, compute: Callable[[], T], size: int = 256) -> T:
     """`compute()` once per (store, name, key), keeping the `size` most recently used keys of
     `name`: for answers that depend on request parameters (an event filter), so the cache
     stays bounded however many different requests come."""

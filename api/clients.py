@@ -1,5 +1,5 @@
 """Who a request comes from: its client address (through trusted proxies only) and its client
-key, the name the per-client limits count under (api.limits, api.sparql.fairness).
+key, the name the per-client limits count under (api.limits, ingest.store.fairness).
 
 The key is pluggable. `Settings.client_key` names one of CLIENT_KEYS; "address" (the default)
 counts by IP address, an IPv6 address by its /64 (one household or server gets a /64, and

@@ -3,12 +3,11 @@
     from api.deps import get_settings, get_store, run_query_file
 
     @router.get("/api/things")
-    def things(store: QuadStore = Depends(get_store)) -> ...:
-        rows = run_query_file(store, "things.rq", {"name": ox.Literal(q)})
+    def things(store: Store = Depends(get_store)) -> ...:
+        rows = run_query_file(store, "things.rq", {"name": Literal(q)})
 
-`get_store` gives the app's one read-only QuadStore (opened on first use, closed at shutdown).
-The server never opens the store read-write: pyoxigraph's read-only view of a store another
-process writes is undefined, so writers are kept out by the store's lock (see ingest.store).
+`get_store` gives the app's one read-only Store (ingest.store.base; opened on first use, closed
+at shutdown). The server never writes: it opens the store read-only.
 """
 
 from __future__ import annotations
@@ -20,12 +19,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from fastapi import Request
 
 from api.settings import Settings
 from ingest.passages import PassageIndex, PassageIndexError, in_step, index_path_for, rebuild_from
-from ingest.store import QuadStore
+from ingest.store import Store, connect
+from ingest.store.terms import IRI, Term, as_term
 
 logger = logging.getLogger("casegraph.api")
 
@@ -39,77 +38,66 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_store(request: Request) -> QuadStore:
+def get_store(request: Request) -> Store:
     return app_store(request.app.state)
 
 
-def app_store(state: Any) -> QuadStore:
+def app_store(state: Any) -> Store:
     """The read-only store kept on `app.state`, opened on first use (raises StoreError)."""
-    store: QuadStore | None = getattr(state, "store", None)
+    store: Store | None = getattr(state, "store", None)
     if store is None:
         with _open_lock:
             store = getattr(state, "store", None)
             if store is None:
-                store = QuadStore(state.settings.store, read_only=True)
+                store = connect(state.settings.store, read_only=True)
                 state.store = store
     return store
 
 
 @cache
-def load_query(name: str) -> str:
-    """The text of api/queries/NAME (e.g. "person_timeline.rq"); read once."""
+def load_query(name: str, dialect: str = "oxigraph") -> str:
+    """The text of api/queries/NAME (e.g. "person_timeline.rq"); read once. For a store whose
+    dialect is "sparql11" (Store.dialect: a server without Oxigraph's LATERAL), its plain SPARQL
+    1.1 variant in api/queries/sparql11/ when the query has one."""
     path = QUERIES_DIR / name
     if path.parent != QUERIES_DIR or path.suffix != ".rq":
         raise ValueError(f"not a query file name: {name!r}")
+    portable = QUERIES_DIR / "sparql11" / name
+    if dialect == "sparql11" and portable.is_file():
+        path = portable
     return path.read_text(encoding="utf-8")
 
 
-def as_term(value: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """A Python value as an RDF term for binding: pyoxigraph terms pass through; str, int,
-    float and bool become typed literals. Pass ox.NamedNode(iri) for an IRI."""
-    if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal):
-        return value
-    if isinstance(value, bool):
-        return ox.Literal(
-            "true" if value else "false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
-        )
-    if isinstance(value, int | float | str):
-        return ox.Literal(value)
-    raise TypeError(f"cannot bind {type(value).__name__} as an RDF term")
-
-
-def run_query_file(
-    store: QuadStore, name: str, bindings: Mapping[str, Any] | None = None
-) -> list[dict[str, str | None]]:
+def run_query_file(store: Store, name: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, str | None]]:
     """Run SELECT query api/queries/NAME over the union of all graphs, with `bindings` (variable
     name -> value) substituted as RDF terms, never pasted into the text. None values are left
     unbound. Rows are plain strings (None for unbound)."""
     terms = {k: as_term(v) for k, v in (bindings or {}).items() if v is not None}
-    return store.select(load_query(name), terms)
+    return store.select(load_query(name, store.dialect), terms)
 
 
-def with_values(query: str, var: str, terms: Sequence[ox.NamedNode]) -> str:
+def with_values(query: str, var: str, terms: Sequence[Term]) -> str:
     """`query` with `VALUES ?var { ... }` on its `#VALUES ?var` line: one query for a batch
-    of resources instead of one per resource. Only IRIs are accepted, and as pyoxigraph terms
-    (validated when made, written out by pyoxigraph in N-Triples syntax), so nothing but an IRI
-    can reach the text; callers pass IRIs the store gave them, never user input."""
+    of resources instead of one per resource. Only IRIs are accepted, and as IRI terms
+    (validated when made, written out in N-Triples syntax), so nothing but an IRI can reach the
+    text; callers pass IRIs the store gave them, never user input."""
     marker = f"#VALUES ?{var}\n"
     if marker not in query:
         raise ValueError(f"the query has no line '#VALUES ?{var}'")
-    if not all(isinstance(t, ox.NamedNode) for t in terms):
-        raise TypeError("VALUES takes pyoxigraph NamedNodes only")
+    if not all(isinstance(t, IRI) for t in terms):
+        raise TypeError("VALUES takes IRI terms only")
     return query.replace(marker, f"VALUES ?{var} {{ {' '.join(str(t) for t in terms)} }}\n", 1)
 
 
 def run_query_file_for_each(
-    store: QuadStore, name: str, var: str, iris: Sequence[str], bindings: Mapping[str, Any] | None = None
+    store: Store, name: str, var: str, iris: Sequence[str], bindings: Mapping[str, Any] | None = None
 ) -> list[dict[str, str | None]]:
     """Run api/queries/NAME once for all of `iris` (as VALUES ?var, see with_values), with
     `bindings` substituted as in run_query_file."""
     if not iris:
         return []
     terms = {k: as_term(v) for k, v in (bindings or {}).items() if v is not None}
-    return store.select(with_values(load_query(name), var, [ox.NamedNode(i) for i in iris]), terms)
+    return store.select(with_values(load_query(name, store.dialect), var, [IRI(i) for i in iris]), terms)
 
 
 def get_passages(request: Request) -> PassageIndex:

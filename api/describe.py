@@ -1,33 +1,36 @@
 """A resource's description as RDF: the quads api/queries/ld_describe.rq selects (each
 statement in its source graph), serialised in the negotiated format.
 
-pyoxigraph writes every syntax but compacted JSON-LD, which goes through rdflib with the
-published context; pyoxigraph is an order of magnitude faster on descriptions of thousands of
-statements (a person many documents name)."""
+The store's syntax writer (ingest.store.rdf) writes every syntax but compacted JSON-LD, which
+goes through rdflib with the published context; the former is an order of magnitude faster on
+descriptions of thousands of statements (a person many documents name)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from api.deps import load_query
 from api.negotiation import JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE
-from ingest.store import QuadStore
+from ingest.store import Store
+from ingest.store.rdf import Format, serialize
+from ingest.store.terms import IRI as IRITerm
+from ingest.store.terms import BlankNode as BlankTerm
+from ingest.store.terms import Quad
 from ingest.vocab import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
-# Media type -> pyoxigraph format; datasets (TriG, N-Quads) keep each statement's graph.
-OX_FORMATS = {
-    TURTLE: ox.RdfFormat.TURTLE,
-    NTRIPLES: ox.RdfFormat.N_TRIPLES,
-    RDFXML: ox.RdfFormat.RDF_XML,
-    TRIG: ox.RdfFormat.TRIG,
-    NQUADS: ox.RdfFormat.N_QUADS,
+# Media type -> syntax; datasets (TriG, N-Quads) keep each statement's graph.
+RDF_FORMATS = {
+    TURTLE: Format.TURTLE,
+    NTRIPLES: Format.NTRIPLES,
+    RDFXML: Format.RDFXML,
+    TRIG: Format.TRIG,
+    NQUADS: Format.NQUADS,
 }
 OX_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
@@ -37,50 +40,41 @@ def jsonld_context() -> dict[str, Any]:
     return {"@context": {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}}
 
 
-def describe_quads(store: QuadStore, iri: str) -> list[ox.Quad]:
+def describe_quads(store: Store, iri: str) -> list[Quad]:
     """Everything about `iri` (see ld_describe.rq), each statement in its source graph, once."""
-    solutions = store.store.query(
-        load_query("ld_describe.rq"),
-        use_default_graph_as_union=True,
-        substitutions={ox.Variable("iri"): ox.NamedNode(iri)},
-    )
-    quads = dict.fromkeys(ox.Quad(s["s"], s["p"], s["o"], s["g"]) for s in solutions)  # type: ignore[union-attr]
-    return list(quads)
+    return list(dict.fromkeys(store.statements(load_query("ld_describe.rq", store.dialect), {"iri": IRITerm(iri)})))
 
 
 def _rdflib(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, IRITerm):
         return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
+    if isinstance(term, BlankTerm):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
-    dt = term.datatype.value
+    dt = term.datatype
     return Literal(term.value, datatype=URIRef(dt) if dt != XSD_STRING else None)
 
 
-def describe(store: QuadStore, iri: str) -> Dataset:
+def describe(store: Store, iri: str) -> Dataset:
     """The description as an rdflib Dataset (one graph per source document)."""
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     for q in describe_quads(store, iri):
-        graph = ds.graph(URIRef(q.graph_name.value)) if isinstance(q.graph_name, ox.NamedNode) else ds.default_graph
+        graph = ds.graph(URIRef(q.graph.value)) if q.graph is not None else ds.default_graph
         graph.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
     return ds
 
 
-def serialise_quads(quads: list[ox.Quad], media_type: str, context_url: str) -> bytes:
+def serialise_quads(quads: list[Quad], media_type: str, context_url: str) -> bytes:
     """Bytes in the chosen syntax. Graph syntaxes get the triples once each; JSON-LD is
     compacted with the published context and points to it by URL rather than inlining it."""
-    fmt = OX_FORMATS.get(media_type)
+    fmt = RDF_FORMATS.get(media_type)
     if fmt is not None:
-        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            data: list[Any] = quads
-        else:
-            data = list(dict.fromkeys(q.triple for q in quads))
-        prefixes = OX_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
-        return ox.serialize(data, format=fmt, prefixes=prefixes) or b""
+        data: list[Any] = quads if fmt.supports_datasets else list(dict.fromkeys(q.triple for q in quads))
+        prefixes = OX_PREFIXES if fmt in (Format.TURTLE, Format.TRIG, Format.RDFXML) else None
+        return serialize(data, fmt, prefixes)
     if media_type != JSONLD:
         raise ValueError(f"not an RDF media type: {media_type}")
     graph = Graph()

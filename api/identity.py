@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pyoxigraph as ox
-
 from api.deps import run_query_file
 from ingest.ids import canonical_iri
-from ingest.store import QuadStore
+from ingest.store import Store
+from ingest.store.terms import IRI
 
 
 def survivor(members: Iterable[tuple[str, bool]], published: Iterable[str] = ()) -> str | None:
@@ -34,10 +33,10 @@ def survivor(members: Iterable[tuple[str, bool]], published: Iterable[str] = ())
     return canonical_iri(iri for iri, _ in pairs) if pairs else None
 
 
-def resolve(store: QuadStore, iri: str) -> tuple[str | None, bool]:
+def resolve(store: Store, iri: str) -> tuple[str | None, bool]:
     """(the IRI that answers for `iri`, whether `iri` is known at all)."""
     try:
-        node = ox.NamedNode(iri)
+        node = IRI(iri)
     except ValueError:  # not even an IRI (spaces, brackets...): certainly not in the graph
         return None, False
     rows = run_query_file(store, "ld_identity.rq", {"iri": node})
@@ -48,14 +47,14 @@ def resolve(store: QuadStore, iri: str) -> tuple[str | None, bool]:
     return survivor(members, published), True
 
 
-def published_from(store: QuadStore, iri: str) -> list[str]:
+def published_from(store: Store, iri: str) -> list[str]:
     """The IRIs documents minted for the person the fused graph publishes under `iri`
     (cg:publishedAs; empty for any other IRI)."""
-    rows = run_query_file(store, "published_from.rq", {"iri": ox.NamedNode(iri)})
+    rows = run_query_file(store, "published_from.rq", {"iri": IRI(iri)})
     return [r["minted"] for r in rows if r["minted"]]
 
 
-def survivor_map(store: QuadStore) -> dict[str, str]:
+def survivor_map(store: Store) -> dict[str, str]:
     """IRI -> survivor, for every IRI in some sameAs set (others map to themselves implicitly)."""
     rows = run_query_file(store, "same_as.rq")
     parent: dict[str, str] = {}

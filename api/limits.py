@@ -3,7 +3,7 @@ bucket (Settings.rate_limit tokens a second, up to Settings.rate_burst saved up)
 whose bucket is empty gets 429 with Retry-After (the seconds until it has a token again), and
 nothing of the app runs for it. A client is who api.clients says it is; the key is kept on the
 request's scope (`request.state.client_key`) for the limits further in (the SPARQL workers'
-per-client share, api.sparql.fairness).
+per-client share, ingest.store.fairness).
 
 Buckets live in memory, one per client seen recently; at most MAX_CLIENTS are kept, the one
 idle longest forgotten first (a client idle that long has a full bucket anyway).

@@ -1,6 +1,6 @@
 """Content negotiation for linked data (/id/...): which representation a request wants.
 
-The Accept header decides (q-values honoured, via api.formats), a `?format=` short name
+The Accept header decides (q-values honoured, via ingest.store.public.formats), a `?format=` short name
 overrides it, and the answer always carries `Vary: Accept` so caches keep them apart.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api.formats import negotiate
+from ingest.store.public.formats import negotiate
 
 HTML = "text/html"
 JSON = "application/json"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ingest.store import DEFAULT_STORE
+from ingest.store import DEFAULT_STORE, as_location
 from ingest.vocab import BASE
 
 
@@ -30,7 +30,8 @@ def _default_workers() -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    store: Path = DEFAULT_STORE
+    # A store directory or a SPARQL server's URL (ingest.store.connect).
+    store: Path | str = DEFAULT_STORE
     # The passage index (ingest.passages); None: the one beside the store.
     passages: Path | None = None
     base_iri: str = BASE
@@ -98,7 +99,7 @@ class Settings:
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "store", Path(self.store))
+        object.__setattr__(self, "store", as_location(self.store))
         if self.passages is not None:
             object.__setattr__(self, "passages", Path(self.passages))
         if not self.base_iri.endswith(("/", "#")):

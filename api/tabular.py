@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from api.formats import negotiate
+from ingest.store.public.formats import negotiate
 
 CSV_TYPE = "text/csv"
 JSON_TYPE = "application/json"

@@ -14,7 +14,7 @@ import time
 from ingest.fusion import rebuild_fused_graph
 from ingest.model import DocumentRecord, EventRecord, Facts, PersonRecord
 from ingest.rdf import facts_to_graph
-from ingest.store import QuadStore
+from ingest.store import memory_store
 
 STEPS = (
     ("arrest", 0),
@@ -30,7 +30,7 @@ STEPS = (
 
 def main(cases: int = 500, per_case: int = 4) -> None:
     rng = random.Random(7)
-    store = QuadStore(memory=True)
+    store = memory_store()
     started = time.perf_counter()
     documents = 0
     for case in range(cases):

@@ -134,11 +134,11 @@ def make_corpus(folder: Path, documents: int, size: int) -> tuple[int, float]:
 
 def run_one(documents: int, workers: int, size: int) -> dict[str, object]:
     from ingest.pipeline import build
-    from ingest.store import QuadStore
+    from ingest.store import connect
 
     with tempfile.TemporaryDirectory(prefix="casegraph-bench-") as tmp:
         count, mean_size = make_corpus(Path(tmp) / "docs", documents, size)
-        store = QuadStore(Path(tmp) / "store")
+        store = connect(Path(tmp) / "store")
         with PeakMemory() as memory:
             cpu_before = _cpu_seconds()
             started = time.perf_counter()

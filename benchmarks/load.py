@@ -358,14 +358,14 @@ def prepare_store(a: argparse.Namespace, work: Path) -> Path:
         print(f"reusing the store in {store_path}", flush=True)
         return store_path
     from casegraph.commands.load import load_files
-    from ingest.store import QuadStore
+    from ingest.store import connect
 
     t = time.perf_counter()
     docs, quads = corpus.generate(nq, a.triples, a.seed)
     print(f"generated {docs:,} documents, {quads:,} quads in {time.perf_counter() - t:.1f} s", flush=True)
     if store_path.exists():
         shutil.rmtree(store_path)
-    store = QuadStore(store_path)
+    store = connect(store_path)
     problems = load_files(store, [nq])
     store.close()
     if problems:

@@ -46,7 +46,7 @@ from casegraph.commands.load import load_files  # noqa: E402
 from ingest import ids  # noqa: E402
 from ingest.model import DocumentRecord, EventRecord, Evidence, Facts, OrganisationRecord, PersonRecord  # noqa: E402
 from ingest.rdf import facts_to_graph  # noqa: E402
-from ingest.store import QuadStore  # noqa: E402
+from ingest.store import connect  # noqa: E402
 
 SYLLABLES = ("ka", "lo", "mi", "ren", "tas", "vel", "dor", "an", "is", "ur", "po", "shi", "ben", "ga", "tor", "el")
 EVENT_TYPES = [
@@ -292,7 +292,7 @@ def main() -> int:
         if store_path.exists():
             shutil.rmtree(store_path)
         t = time.perf_counter()
-        store = QuadStore(store_path)
+        store = connect(store_path)
         problems = load_files(store, [nq])
         loaded = len(store)
         store.close()

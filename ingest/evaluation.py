@@ -40,7 +40,7 @@ from ingest.export import read_all_facts
 from ingest.model import EventRecord, Facts, OrganisationRecord, PersonRecord
 from ingest.pipeline import DEFAULT_WORKERS, BuildSummary, ProgressFn, build
 from ingest.provisions import parse_provision
-from ingest.store import QuadStore
+from ingest.store import Store
 
 NAME_THRESHOLD = 85.0
 PENALTY_THRESHOLD = 80.0
@@ -440,7 +440,7 @@ def load_gold(folder: Path) -> list[Facts]:
 def evaluate(
     documents: Path,
     gold: list[Facts],
-    store: QuadStore,
+    store: Store,
     *,
     workers: int = DEFAULT_WORKERS,
     on_progress: ProgressFn | None = None,

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from ingest.model import DocumentRecord, EventRecord, Facts, OrganisationRecord, PersonRecord
 from ingest.queries import load, split
-from ingest.store import QuadStore
+from ingest.store import Store
+from ingest.store.terms import IRI
 from ingest.vocab import CG, EVENT_CLASS, ORGANISATION_CLASS, OUTCOME, PERSON_KIND, STATUS, invert
 
 _EVENT_TYPE = invert(EVENT_CLASS)  # type: ignore[arg-type]
@@ -24,8 +23,8 @@ def _org_kind(classes: list[str]) -> str:
     return sorted(specific)[0] if specific else "other"
 
 
-def read_document_facts(store: QuadStore, row: dict[str, str | None]) -> Facts:
-    g = {"g": ox.NamedNode(row["g"] or "")}
+def read_document_facts(store: Store, row: dict[str, str | None]) -> Facts:
+    g = {"g": IRI(row["g"] or "")}
     document = DocumentRecord(
         file=row["file"] or "",
         publishers=split(row["publishers"]),
@@ -79,7 +78,7 @@ def read_document_facts(store: QuadStore, row: dict[str, str | None]) -> Facts:
     return Facts(document=document, people=people, organisations=organisations, events=events)
 
 
-def read_all_facts(store: QuadStore) -> list[Facts]:
+def read_all_facts(store: Store) -> list[Facts]:
     return [read_document_facts(store, row) for row in store.select(load("documents"), union=False)]
 
 

@@ -32,11 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib.namespace import XSD
-
 from ingest import queries
-from ingest.store import QuadStore
+from ingest.store import Store
+from ingest.store.terms import Literal
 
 SCHEMA_VERSION = "1"
 MAX_PASSAGE = 320  # characters: a passage is shown whole as a hit's quote
@@ -97,7 +95,12 @@ class QueryError(ValueError):
 
 
 def index_path_for(store_path: Path | str) -> Path:
-    """The default place of a store's passage index: beside it, `<store>.passages.sqlite`."""
+    """The default place of a store's passage index: beside it, `<store>.passages.sqlite`; for a
+    store on a server (a URL), `data/build/<host>_<port>.passages.sqlite`."""
+    text = str(store_path)
+    if text.startswith(("http://", "https://")):
+        name = re.sub(r"[^A-Za-z0-9.-]+", "_", text.split("://", 1)[1]).strip("_")
+        return Path("data/build") / (name + SUFFIX)
     path = Path(store_path)
     return path.with_name(path.name + SUFFIX)
 
@@ -367,25 +370,25 @@ def default_index_path(store_path: Path | str) -> Path:
 # --- the store side: what the index mirrors ------------------------------------------------
 
 
-def stored_texts(store: QuadStore, *, with_text: bool = True) -> list[StoredText]:
+def stored_texts(store: Store, *, with_text: bool = True) -> list[StoredText]:
     """Every document text in `store` (only hashes when `with_text` is false)."""
-    flag = ox.Literal("true" if with_text else "false", datatype=ox.NamedNode(str(XSD.boolean)))
+    flag = Literal.of(with_text)
     rows = store.select(queries.load("document_texts"), {"withText": flag})
     return [StoredText(r["doc"] or "", r["g"] or "", r["text"] or "", r["hash"]) for r in rows]
 
 
-def in_step(index: PassageIndex, store: QuadStore) -> bool:
+def in_step(index: PassageIndex, store: Store) -> bool:
     """Whether the index holds exactly the store's documents, each at its stored version."""
     wanted = {t.document: t.content_hash for t in stored_texts(store, with_text=False)}
     return index.documents() == wanted
 
 
-def rebuild_from(index: PassageIndex, store: QuadStore) -> tuple[int, int]:
+def rebuild_from(index: PassageIndex, store: Store) -> tuple[int, int]:
     """Rebuild `index` from the texts stored in `store`: (documents, passages)."""
     return index.rebuild(stored_texts(store))
 
 
-def sync(index: PassageIndex, store: QuadStore) -> tuple[int, int] | None:
+def sync(index: PassageIndex, store: Store) -> tuple[int, int] | None:
     """Rebuild `index` from `store` unless it is in step already: (documents, passages)
     when it was rebuilt, None when nothing had to be done."""
     if in_step(index, store):

@@ -35,7 +35,7 @@ from ingest.fusion import rebuild_fused_graph
 from ingest.ids import document_id
 from ingest.passages import PassageIndex, StoredText, sync
 from ingest.readers import DOCUMENT_SUFFIXES, SIDECAR_SUFFIX
-from ingest.store import QuadStore
+from ingest.store import Store
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -252,7 +252,7 @@ class _Writer:
 
     def __init__(
         self,
-        store: QuadStore,
+        store: Store,
         summary: BuildSummary,
         on_progress: ProgressFn | None,
         passages: PassageIndex | None = None,
@@ -444,7 +444,7 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
 
 def build(
     paths: Iterable[Path],
-    store: QuadStore,
+    store: Store,
     on_progress: ProgressFn | None = None,
     *,
     workers: int = DEFAULT_WORKERS,
@@ -509,7 +509,7 @@ def build(
     return summary
 
 
-def _sync_passages(index: PassageIndex, store: QuadStore, summary: BuildSummary) -> None:
+def _sync_passages(index: PassageIndex, store: Store, summary: BuildSummary) -> None:
     try:
         rebuilt = sync(index, store)
     except Exception as exc:  # the index is derived: it never stops a build
@@ -519,7 +519,7 @@ def _sync_passages(index: PassageIndex, store: QuadStore, summary: BuildSummary)
         summary.notes.append(f"passage index rebuilt from the store: {rebuilt[0]} documents, {rebuilt[1]} passages")
 
 
-def _refresh_fused_view(store: QuadStore, summary: BuildSummary) -> None:
+def _refresh_fused_view(store: Store, summary: BuildSummary) -> None:
     """The fused view spans every document graph, so it is rebuilt after each build. A failure
     here is reported but never undoes the documents just stored."""
     try:

@@ -16,7 +16,7 @@ from ingest.fusion import rebuild_fused_graph
 from ingest.ids import person_iri
 from ingest.model import DocumentRecord, EventRecord, Evidence, Facts, OrganisationRecord, PersonRecord
 from ingest.rdf import facts_to_graph
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import ID
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
@@ -114,7 +114,7 @@ def resolver_graph() -> Graph:
     return g
 
 
-def fill(store: QuadStore, *, synthetic: bool = True) -> QuadStore:
+def fill(store: EmbeddedStore, *, synthetic: bool = True) -> EmbeddedStore:
     for path in sorted(GOLD.glob("*.yaml")):
         store.replace_graph(facts_to_graph(read_facts(path)))
     if synthetic:
@@ -127,10 +127,10 @@ def fill(store: QuadStore, *, synthetic: bool = True) -> QuadStore:
     return store
 
 
-def gold_store() -> QuadStore:
+def gold_store() -> EmbeddedStore:
     """The five gold files only (the example queries' expectations rest on these)."""
-    return fill(QuadStore(memory=True), synthetic=False)
+    return fill(EmbeddedStore(memory=True), synthetic=False)
 
 
-def api_store() -> QuadStore:
-    return fill(QuadStore(memory=True))
+def api_store() -> EmbeddedStore:
+    return fill(EmbeddedStore(memory=True))

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from ingest.fusion import FusionSummary, rebuild_fused_graph
 from ingest.pipeline import build
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
 
 
 def build_gold_store(path: Path) -> FusionSummary:
-    store = QuadStore(path)
+    store = EmbeddedStore(path)
     try:
         # In-process (workers=0): curated facts need no NLP workers, and tests stay fast.
         summary = build(sorted(GOLD.glob("*.yaml")), store, workers=0)

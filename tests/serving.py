@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pyoxigraph as ox
 
-from ingest.store import QuadStore
+from casegraph.commands.load import FORMATS
+from ingest.store.embedded import EmbeddedStore
+from ingest.store.rdf import Format
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFORMANCE = ROOT / "tests" / "fixtures" / "conformance"
@@ -36,9 +37,9 @@ def free_port() -> int:
 
 def load_store(path: Path, *files: Path) -> Path:
     """A store at `path` holding `files` (TriG etc.), closed again so a server can open it."""
-    store = QuadStore(path)
+    store = EmbeddedStore(path)
     for f in files:
-        store.load_file(f, ox.RdfFormat.from_extension(f.suffix.lstrip(".")) or ox.RdfFormat.TRIG)
+        store.load_file(f, FORMATS.get(f.suffix.lower(), Format.TRIG))
     store.flush()
     store.close()
     return path

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ingest.ids import fused_graph_iri
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from tests.bad_inputs import REPORT, write_bad_inputs
 from tests.conftest import GOLD
 
@@ -20,10 +20,10 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
 
 def store_quads(path: Path) -> list[str]:
     """The quads of the document graphs (the fused view is derived from them and counted apart)."""
-    store = QuadStore(path, read_only=True)
+    store = EmbeddedStore(path, read_only=True)
     fused = fused_graph_iri()
     try:
-        return sorted(str(q) for q in store.quads() if getattr(q.graph_name, "value", None) != str(fused))
+        return sorted(str(q) for q in store.quads() if getattr(q.graph, "value", None) != str(fused))
     finally:
         store.close()
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.fused.conflicts import NO_QUOTE, conflicts_for_person
 from api.settings import Settings
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import CG
 from tests.fusion_gold import build_gold_store
 
@@ -76,7 +76,7 @@ def test_person_filter_matches_the_helper_for_the_timeline(client: TestClient, s
     every = client.get("/api/conflicts").json()["items"]
     subject = next(c for c in every if c["about_kind"] == "person")["about"]
     via_api = client.get("/api/conflicts", params={"person": subject["id"]}).json()["items"]
-    store = QuadStore(store_path, read_only=True)
+    store = EmbeddedStore(store_path, read_only=True)
     try:
         direct = conflicts_for_person(store, subject["iri"])
     finally:
@@ -87,7 +87,7 @@ def test_person_filter_matches_the_helper_for_the_timeline(client: TestClient, s
 
 
 def test_example_query_lists_the_conflicts(store_path: Path) -> None:
-    store = QuadStore(store_path, read_only=True)
+    store = EmbeddedStore(store_path, read_only=True)
     try:
         rows = store.select(EXAMPLE.read_text(encoding="utf-8"))
     finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest.evaluation import evaluate, load_gold
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from tests.conftest import DOCUMENTS, GOLD
 
 # section -> F1 floor (reached with the scoring of FORMAT.md as revised, and the gold of 004
@@ -26,7 +26,7 @@ def test_seed_scores_stay_above_their_floors(model: str, monkeypatch: pytest.Mon
         monkeypatch.setenv("CASEGRAPH_NLP_MODEL", "none")
     else:
         monkeypatch.delenv("CASEGRAPH_NLP_MODEL", raising=False)
-    score, summary = evaluate(DOCUMENTS, load_gold(GOLD), QuadStore(memory=True), workers=0)
+    score, summary = evaluate(DOCUMENTS, load_gold(GOLD), EmbeddedStore(memory=True), workers=0)
     assert not summary.failures, [str(f) for f in summary.failures]
     assert not score.missing
     reached = {

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from api.examples import Example, ExampleError, by_id, examples, parse
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import ID
 from tests.api_support import gold_store
 
@@ -23,7 +23,7 @@ DOC4 = str(ID["document/004-d3be9377028299ff"])
 
 
 @pytest.fixture(scope="module")
-def store() -> QuadStore:
+def store() -> EmbeddedStore:
     return gold_store()
 
 
@@ -206,7 +206,7 @@ def test_every_numbered_example_has_expectations() -> None:
 
 
 @pytest.mark.parametrize("example_id", sorted(EXPECTED))
-def test_example_returns_the_expected_rows(store: QuadStore, example_id: str) -> None:
+def test_example_returns_the_expected_rows(store: EmbeddedStore, example_id: str) -> None:
     example = by_id(example_id)
     assert example is not None
     EXPECTED[example_id](store.select(example.query))
@@ -216,7 +216,7 @@ def test_example_quotes_query_returns_offsets() -> None:
     from ingest.rdf import facts_to_graph
     from tests.api_support import TEXT_A, synthetic_facts
 
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     store.replace_graph(facts_to_graph(synthetic_facts()[0]))
     example = by_id("16-quotes-for-events")
     assert example is not None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.evaluation import evaluate, load_gold
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ SETS = {
 def test_extraction_stays_above_its_floor(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CASEGRAPH_NLP_MODEL", "none")
     documents, gold, (people, organisations, events, arguments) = SETS[name]
-    score, summary = evaluate(documents, load_gold(gold), QuadStore(memory=True), workers=0)
+    score, summary = evaluate(documents, load_gold(gold), EmbeddedStore(memory=True), workers=0)
     assert not summary.failures, summary.failures
     report = "\n".join(score.errors)
     assert score.people.f1 >= people, report

@@ -15,7 +15,7 @@ from ingest.export import read_all_facts
 from ingest.facts_yaml import facts_to_data, read_facts
 from ingest.model import Facts
 from ingest.rdf import facts_to_graph
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 
 
 def canonical(facts: Facts) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def canonical(facts: Facts) -> dict[str, Any]:
 
 
 def test_every_gold_file_survives_the_round_trip(gold_files: list[Path]) -> None:
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     originals = {}
     for path in gold_files:
         facts = read_facts(path)
@@ -58,7 +58,7 @@ def test_same_input_gives_the_same_graph_byte_for_byte(gold_files: list[Path]) -
 
 
 def test_rebuilding_a_document_replaces_its_graph(gold_files: list[Path]) -> None:
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     facts = read_facts(gold_files[0])
     first = store.replace_graph(facts_to_graph(facts))
     store.replace_graph(facts_to_graph(facts))
@@ -124,8 +124,8 @@ def test_cli_export_rdf_keeps_every_quad_with_its_graph(
     )
     assert done.returncode == 0, done.stderr
     expected = {
-        (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
-        for q in QuadStore(store, read_only=True).quads()
+        (str(q.subject), str(q.predicate), str(q.object), str(q.graph))
+        for q in EmbeddedStore(store, read_only=True).quads()
     }
     dataset = Dataset()
     dataset.parse(out, format=rdflib_format)

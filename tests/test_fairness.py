@@ -17,7 +17,7 @@ from api.app import create_app
 from api.clients import ClientRequest
 from api.limits import TokenBuckets
 from api.settings import Settings
-from api.sparql.fairness import ClientBusy, FairGate
+from ingest.store.fairness import ClientBusy, FairGate
 from tests.serving import PROTOCOL_DATA, SLOW_QUERY, load_store, running_server
 
 JSON = {"Accept": "application/sparql-results+json"}

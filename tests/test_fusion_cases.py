@@ -17,7 +17,7 @@ from ingest.fusion import compute_fusion
 from ingest.fusion.fuse import Fusion
 from ingest.model import DocumentRecord, EventRecord, Evidence, Facts, PersonRecord
 from ingest.rdf import facts_to_graph
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "fusion" / "cases.yaml").read_text(encoding="utf-8"))
 EVENT_KEYS = {"type", "people", "date", "status", "authority", "to", "from", "provisions", "outcome", "penalty"}
@@ -40,7 +40,7 @@ def _facts(doc: str, events: list[dict[str, Any]], people: list[dict[str, Any]])
 
 
 def fuse_case(case: dict[str, Any]) -> tuple[Fusion, dict[str, str]]:
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     for doc, events in case["documents"].items():
         store.replace_graph(facts_to_graph(_facts(doc, events, case.get("people", {}).get(doc, []))))
     if case.get("same_as"):

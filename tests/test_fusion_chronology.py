@@ -7,11 +7,11 @@ from ingest.fusion import rebuild_fused_graph
 from ingest.fusion.checks import validate_fused
 from ingest.model import DocumentRecord, EventRecord, Facts, PersonRecord
 from ingest.rdf import facts_to_graph
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 
 
-def _store(events_by_doc: dict[str, list[EventRecord]]) -> QuadStore:
-    store = QuadStore(memory=True)
+def _store(events_by_doc: dict[str, list[EventRecord]]) -> EmbeddedStore:
+    store = EmbeddedStore(memory=True)
     for doc, events in events_by_doc.items():
         people = sorted({n for e in events for n in e.people})
         facts = Facts(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 import yaml
 
@@ -15,7 +14,7 @@ from ingest.fusion import FUSED_GRAPH, compute_fusion, rebuild_fused_graph
 from ingest.fusion.checks import validate_fused
 from ingest.fusion.claims import read_same_as
 from ingest.fusion.fuse import Fusion
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from tests.fusion_gold import GOLD, build_gold_store
 
 
@@ -28,7 +27,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def fusion(store_path: Path) -> Fusion:
-    store = QuadStore(store_path, read_only=True)
+    store = EmbeddedStore(store_path, read_only=True)
     try:
         return compute_fusion(store)[0]
     finally:
@@ -97,7 +96,7 @@ def test_each_defender_has_one_event_per_real_act(fusion: Fusion, store_path: Pa
     """No document states one act twice, so the acts of a (person, type, status) are at least
     as many as any one document states and, when fusion finds every cross-source match in
     the gold facts, no more."""
-    store = QuadStore(store_path, read_only=True)
+    store = EmbeddedStore(store_path, read_only=True)
     try:
         same_as = read_same_as(store)  # names reviewed as one person count as one
     finally:
@@ -124,18 +123,14 @@ def test_each_defender_has_one_event_per_real_act(fusion: Fusion, store_path: Pa
 
 
 def test_fused_graph_conforms_and_rebuilds_identically(store_path: Path) -> None:
-    store = QuadStore(store_path)
+    store = EmbeddedStore(store_path)
     try:
         result = validate_fused(store)
         assert result.conforms, result.report_text
         assert not result.warnings  # the gold facts have no impossible order across sources
-        before = sorted(str(q) for q in store.store.quads_for_pattern(None, None, None, _graph()))
+        before = sorted(str(q) for q in store.quads(str(FUSED_GRAPH)))
         rebuild_fused_graph(store)
-        after = sorted(str(q) for q in store.store.quads_for_pattern(None, None, None, _graph()))
+        after = sorted(str(q) for q in store.quads(str(FUSED_GRAPH)))
         assert before == after and before
     finally:
         store.close()
-
-
-def _graph() -> ox.NamedNode:
-    return ox.NamedNode(str(FUSED_GRAPH))

@@ -25,11 +25,11 @@ def test_headline_of_an_opening(case: dict[str, Any]) -> None:
 
 def test_a_built_text_document_is_named_by_its_headline(tmp_path: Path) -> None:
     from ingest.pipeline import build
-    from ingest.store import QuadStore
+    from ingest.store import connect
 
     doc = tmp_path / "report.txt"
     doc.write_text(CASES[0]["text"], encoding="utf-8")
-    store = QuadStore(tmp_path / "store")
+    store = connect(tmp_path / "store")
     build([doc], store)
     rows = store.select("PREFIX dct: <http://purl.org/dc/terms/> SELECT ?t WHERE { GRAPH ?g { ?d dct:title ?t } }")
     assert [r["t"] for r in rows] == [CASES[0]["headline"]]

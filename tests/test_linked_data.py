@@ -12,7 +12,7 @@ from rdflib.namespace import OWL, RDFS
 
 from api.app import create_app
 from api.settings import Settings
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import CG, ID, OA
 from tests.api_support import DEFENDER, SCRIPT_NAME, api_store
 
@@ -22,12 +22,12 @@ PUBLIC = "https://data.example.org"  # published URLs start here, whatever Host 
 
 
 @pytest.fixture(scope="module")
-def store() -> QuadStore:
+def store() -> EmbeddedStore:
     return api_store()
 
 
 @pytest.fixture(scope="module")
-def client(store: QuadStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def client(store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     app = create_app(Settings(store=tmp_path_factory.mktemp("unused") / "store", public_url=PUBLIC))
     app.state.store = store
     yield TestClient(app)
@@ -114,7 +114,7 @@ def test_unknown_iris_are_404(client: TestClient, path: str) -> None:
     assert client.get(f"/id/{path}").status_code == 404
 
 
-def test_every_minted_iri_dereferences(client: TestClient, store: QuadStore) -> None:
+def test_every_minted_iri_dereferences(client: TestClient, store: EmbeddedStore) -> None:
     """Each IRI the graph mints (every subject under the id namespace, fragments aside) answers
     its curated JSON and Turtle."""
     rows = store.select("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -135,7 +135,7 @@ def test_every_minted_iri_dereferences(client: TestClient, store: QuadStore) -> 
         )
 
 
-def test_evidence_iri_describes_the_quote(client: TestClient, store: QuadStore) -> None:
+def test_evidence_iri_describes_the_quote(client: TestClient, store: EmbeddedStore) -> None:
     row = store.select(
         "PREFIX oa: <http://www.w3.org/ns/oa#> "
         "SELECT ?a WHERE { ?a oa:hasTarget/oa:hasSelector/oa:exact ?q } ORDER BY ?a LIMIT 1"

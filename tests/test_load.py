@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from casegraph.cli import main
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from tests.serving import PROTOCOL_DATA
 
 NQUADS = '<urn:x:s> <urn:x:p> "in g" <urn:x:g> .\n<urn:x:s> <urn:x:p> "default" .\n'
@@ -17,9 +17,9 @@ TURTLE = '@prefix x: <urn:x:> .\nx:t x:p "from turtle" .\n'
 
 
 def contents(store_path: Path) -> set[tuple[str, str]]:
-    store = QuadStore(store_path, read_only=True)
+    store = EmbeddedStore(store_path, read_only=True)
     try:
-        return {(str(q.object.value), str(getattr(q.graph_name, "value", ""))) for q in store.quads()}
+        return {(str(q.object.value), str(getattr(q.graph, "value", ""))) for q in store.quads()}
     finally:
         store.close()
 
@@ -38,7 +38,7 @@ def test_load_keeps_graph_names_and_puts_triples_in_the_default_graph(tmp_path: 
 def test_load_trig_keeps_its_named_graphs(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert main(["load", "--store", str(store), str(PROTOCOL_DATA)]) == 0
-    q = QuadStore(store, read_only=True)
+    q = EmbeddedStore(store, read_only=True)
     try:
         assert q.named_graphs() == [f"urn:x-w3c-protocol:data{i}.rdf" for i in (1, 2, 3)]
     finally:
@@ -79,7 +79,7 @@ def test_load_into_a_store_in_use_is_a_clear_error(tmp_path: Path, capsys) -> No
         [
             sys.executable,
             "-c",
-            f"from ingest.store import QuadStore; s = QuadStore({str(store)!r}); print('ok', flush=True); input()",
+            f"from ingest.store import connect; s = connect({str(store)!r}); print('ok', flush=True); input()",
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

@@ -24,7 +24,7 @@ from ingest.passages import (
     stored_texts,
 )
 from ingest.pipeline import build
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from tests.api_support import TEXT_A, fill
 from tests.serving import running_server
 
@@ -143,7 +143,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
     (docs / "711_marenta_two.txt").write_text(REPORT_TWO, encoding="utf-8")
     store_path = root / "store"
     index_path = index_path_for(store_path)
-    store = QuadStore(store_path)
+    store = EmbeddedStore(store_path)
     index = PassageIndex(index_path)
     summary = build([docs], store, workers=0, passages=index)
     assert summary.documents == 2 and not summary.failures
@@ -154,7 +154,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
 
 def test_the_build_indexes_every_stored_text(built: tuple[Path, Path, Path]) -> None:
     _docs, store_path, index_path = built
-    store = QuadStore(store_path, read_only=True)
+    store = EmbeddedStore(store_path, read_only=True)
     index = PassageIndex(index_path, read_only=True)
     try:
         assert in_step(index, store)
@@ -172,7 +172,7 @@ def test_a_changed_document_replaces_its_passages_and_a_stale_index_is_rebuilt(t
     docs.mkdir()
     path = docs / "712_marenta_three.txt"
     path.write_text(REPORT_ONE, encoding="utf-8")
-    store = QuadStore(tmp_path / "store")
+    store = EmbeddedStore(tmp_path / "store")
     index = PassageIndex(index_path_for(tmp_path / "store"))
     build([docs], store, workers=0, passages=index, fuse=False)
     assert index.search("laptops")[0] == 1
@@ -251,7 +251,7 @@ def test_search_page_marks_the_words_and_links_the_document(server: str) -> None
 
 
 def test_a_store_without_an_index_is_searched_through_one_built_in_memory(tmp_path: Path) -> None:
-    store = fill(QuadStore(tmp_path / "store"))
+    store = fill(EmbeddedStore(tmp_path / "store"))
     store.flush()
     store.close()
     with running_server(tmp_path / "store", "--workers", "1") as base:
@@ -273,7 +273,7 @@ def test_cli_rebuilds_and_searches(built: tuple[Path, Path, Path], tmp_path: Pat
     assert "2 documents" in out
     out = subprocess.run([*run, "laptops"], capture_output=True, text=True, check=True).stdout
     assert "1 passages match" in out or "1 passage" in out
-    store = QuadStore(store_path, read_only=True)
+    store = EmbeddedStore(store_path, read_only=True)
     try:
         assert rebuild_from(PassageIndex(None), store)[0] == 2
     finally:

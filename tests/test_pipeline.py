@@ -16,20 +16,20 @@ from ingest.export import read_all_facts
 from ingest.ids import fused_graph_iri, graph_iri
 from ingest.model import DocumentRecord, EventRecord, Evidence, Facts, PersonRecord
 from ingest.pipeline import Failure, Outcome, build, checked_facts_graph, discover, process, violations_line
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from ingest.validate import ValidationResult
 from ingest.vocab import CG
 from tests.bad_inputs import REPORT, write_bad_inputs
 from tests.conftest import GOLD
 
 
-def quads(store: QuadStore) -> list[str]:
+def quads(store: EmbeddedStore) -> list[str]:
     return sorted(str(q) for q in store.quads())
 
 
-def graph_quads(store: QuadStore, file_name: str) -> list[str]:
+def graph_quads(store: EmbeddedStore, file_name: str) -> list[str]:
     name = str(graph_iri(file_name))
-    return sorted(str(q) for q in store.quads() if str(q.graph_name) == f"<{name}>")
+    return sorted(str(q) for q in store.quads() if str(q.graph) == f"<{name}>")
 
 
 def good_inputs(folder: Path) -> list[str]:
@@ -45,7 +45,7 @@ def test_bad_inputs_never_stop_a_batch(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     expected = write_bad_inputs(docs)
     stored = good_inputs(docs)
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     summary = build([docs], store, workers=0, fuse=False)
     assert summary.documents == 2, [str(f) for f in summary.failures]
     failed = {Path(f.path).name: f.problem for f in summary.failures}
@@ -59,7 +59,7 @@ def test_bad_inputs_never_stop_a_batch(tmp_path: Path) -> None:
 def test_a_failing_document_keeps_its_previous_graph_whole(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     good_inputs(docs)
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     assert not build([docs], store, workers=0, fuse=False).failures
     before = quads(store)
     (docs / "valdora-2019.txt").write_bytes(b"\x00\x01\x02" * 1000)  # the file is now junk
@@ -71,7 +71,7 @@ def test_a_failing_document_keeps_its_previous_graph_whole(tmp_path: Path) -> No
 def test_rebuilding_the_same_files_changes_nothing(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     good_inputs(docs)
-    store = QuadStore(tmp_path / "store")
+    store = EmbeddedStore(tmp_path / "store")
     first = build([docs], store, workers=0, fuse=False)
     assert not first.failures
     before = quads(store)
@@ -84,7 +84,7 @@ def test_rebuilding_the_same_files_changes_nothing(tmp_path: Path) -> None:
 def test_a_changed_file_replaces_only_its_own_graph(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     good_inputs(docs)
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     build([docs], store, workers=0, fuse=False)
     gold_name = next(p.name for p in docs.glob("*.yaml")).replace(".yaml", ".txt")
     untouched = graph_quads(store, gold_name)
@@ -111,7 +111,7 @@ def test_a_file_that_vanishes_mid_run(tmp_path: Path) -> None:
         if path.name == "a.txt":
             (docs / "c.txt").unlink()
 
-    summary = build([docs], QuadStore(memory=True), on_progress, workers=0, fuse=False)
+    summary = build([docs], EmbeddedStore(memory=True), on_progress, workers=0, fuse=False)
     assert seen == ["a.txt", "b.txt", "c.txt"]
     assert summary.documents == 2
     assert [(Path(f.path).name, f.problem) for f in summary.failures] == [
@@ -127,7 +127,7 @@ def test_curated_facts_win_over_extraction_whatever_the_order(tmp_path: Path) ->
     text = docs / gold.name.replace(".yaml", ".txt")
     text.write_text(REPORT, encoding="utf-8")
     for order in ([text, docs / gold.name], [docs / gold.name, text]):
-        store = QuadStore(memory=True)
+        store = EmbeddedStore(memory=True)
         summary = build(order, store, workers=0, fuse=False)
         assert summary.documents == 1
         assert len(summary.notes) == 1
@@ -150,7 +150,7 @@ def test_a_worker_crash_costs_only_its_document(tmp_path: Path) -> None:
     for gold in golds:
         shutil.copy(gold, docs / gold.name)
     (docs / "crash.txt").write_text(REPORT, encoding="utf-8")
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     summary = build([docs], store, workers=2, process_fn=crashing_process, initializer=None, fuse=False)
     assert summary.documents == len(golds)
     assert [(Path(f.path).name, "crashed" in f.problem) for f in summary.failures] == [("crash.txt", True)]
@@ -191,7 +191,7 @@ def test_a_document_whose_graph_breaks_the_shapes_fails_on_one_line(tmp_path: Pa
         "events: [{type: transfer, people: [Jane Roe], date: 2019-06-05, from: Prison 2, to: Prison 2}]\n",
         encoding="utf-8",
     )
-    summary = build([facts], QuadStore(memory=True), workers=0)
+    summary = build([facts], EmbeddedStore(memory=True), workers=0)
     (failure,) = summary.failures
     assert failure.problem.startswith("does not conform to the shapes: 1 violation(s): ")
     assert "\n" not in str(failure)
@@ -220,7 +220,7 @@ def test_a_hanging_document_is_stopped_and_reported(tmp_path: Path) -> None:
     for name in ("a", "b"):  # tiny curated files: done in milliseconds, far inside the timeout
         (docs / f"{name}.yaml").write_text(f"document: {{file: {name}.txt, publishers: [Example Watch]}}\n")
     (docs / "hang.txt").write_text(REPORT, encoding="utf-8")
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     summary = build([docs], store, workers=2, process_fn=hanging_process, timeout=8, initializer=load_shapes)
     assert summary.documents == 2
     assert [Path(f.path).name for f in summary.failures] == ["hang.txt"]
@@ -248,7 +248,7 @@ def test_evidence_offsets_index_the_stored_text_for_every_format(tmp_path: Path)
     (docs / "article.html").write_text(ARTICLE, encoding="utf-8")
     (docs / "report.pdf").write_bytes(make_pdf(report_lines()))
     (docs / "note.txt").write_text("https://watch.example.org/n/1\n" + REPORT, encoding="utf-8")
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     summary = build([docs], store, workers=0, fuse=False)
     assert summary.documents == 3, [str(f) for f in summary.failures]
     rows = store.select(EVIDENCE)
@@ -267,7 +267,7 @@ def test_workers_that_cannot_start_fail_the_batch_instead_of_looping(tmp_path: P
     docs.mkdir()
     (docs / "a.txt").write_text(REPORT, encoding="utf-8")
     (docs / "b.txt").write_text(REPORT, encoding="utf-8")
-    summary = build([docs], QuadStore(memory=True), workers=2, initializer=broken_setup)
+    summary = build([docs], EmbeddedStore(memory=True), workers=2, initializer=broken_setup)
     assert summary.documents == 0
     assert [(Path(f.path).name, "start-up" in f.problem) for f in summary.failures] == [
         ("a.txt", True),
@@ -279,7 +279,7 @@ def test_two_documents_with_one_name_do_not_overwrite_each_other(tmp_path: Path)
     for year in ("2019", "2020"):
         (tmp_path / year).mkdir()
         (tmp_path / year / "report.txt").write_text(REPORT.replace("2019", year), encoding="utf-8")
-    store = QuadStore(memory=True)
+    store = EmbeddedStore(memory=True)
     summary = build([tmp_path], store, workers=0)
     assert summary.documents == 1
     assert [str(f) for f in summary.failures] == [
@@ -290,14 +290,14 @@ def test_two_documents_with_one_name_do_not_overwrite_each_other(tmp_path: Path)
 
 
 def test_a_build_refreshes_the_fused_view(tmp_path: Path) -> None:
-    store = QuadStore(tmp_path / "store")
+    store = EmbeddedStore(tmp_path / "store")
     golds = sorted(GOLD.glob("*.yaml"))
     summary = build(golds, store, workers=0)
     assert summary.fused.startswith("fused ")
     assert str(fused_graph_iri()) in store.named_graphs()
-    fused_before = sorted(str(q) for q in store.quads() if q.graph_name.value == str(fused_graph_iri()))
+    fused_before = sorted(str(q) for q in store.quads() if q.graph.value == str(fused_graph_iri()))
     build(golds[:1], store, workers=0)  # rebuilding one document rebuilds the view, identically
-    fused_after = sorted(str(q) for q in store.quads() if q.graph_name.value == str(fused_graph_iri()))
+    fused_after = sorted(str(q) for q in store.quads() if q.graph.value == str(fused_graph_iri()))
     assert fused_after == fused_before and fused_before
 
 

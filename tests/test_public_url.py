@@ -17,7 +17,7 @@ from rdflib.namespace import VOID
 from api.app import create_app
 from api.clients import ClientRequest, by_address, client_address
 from api.settings import Settings, proxy_networks
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from tests.api_support import api_store
 from tests.serving import PROTOCOL_DATA, load_store, running_server
 
@@ -29,12 +29,12 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 @pytest.fixture(scope="module")
-def store() -> QuadStore:
+def store() -> EmbeddedStore:
     return api_store()
 
 
 @pytest.fixture(scope="module")
-def client(store: QuadStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def client(store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     app = create_app(Settings(store=tmp_path_factory.mktemp("unused") / "store", public_url=PUBLIC))
     app.state.store = store
     yield TestClient(app, headers=SPOOF)

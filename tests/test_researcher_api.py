@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from tests.api_support import DEFENDER, fill
 from tests.serving import running_server
 
@@ -32,7 +32,7 @@ LISTS = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path: Path = tmp_path_factory.mktemp("researcher-api") / "store"
-    store = fill(QuadStore(path))
+    store = fill(EmbeddedStore(path))
     store.flush()
     store.close()
     with running_server(path, "--workers", "1") as base:

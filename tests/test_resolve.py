@@ -18,7 +18,7 @@ from ingest.names import name_key
 from ingest.pipeline import build
 from ingest.rdf import facts_to_graph
 from ingest.resolve import Entity, Resolver, ResolverFileError, propose, read_decisions
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 
 HEADER = "kind\tname_a\tname_b\tdecision\treviewer\tdate\tnote\n"
 
@@ -153,7 +153,7 @@ def test_propose_merges_lists_candidates_and_changes_nothing(
     (tmp_path / "a.yaml").write_text(FACTS_A, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(FACTS_B, encoding="utf-8")
     store_dir = tmp_path / "store"
-    store = QuadStore(store_dir)
+    store = EmbeddedStore(store_dir)
     summary = build([tmp_path / "a.yaml", tmp_path / "b.yaml"], store, workers=0)
     assert not summary.failures
     before = len(store)
@@ -162,7 +162,7 @@ def test_propose_merges_lists_candidates_and_changes_nothing(
     out = json.loads(capsys.readouterr().out)
     assert [sorted([c["a"]["names"][0], c["b"]["names"][0]]) for c in out] == [["Dilshod Karimov", "Dilshod Karimova"]]
     assert out[0]["resolver_line"].startswith("person\t")
-    assert len(QuadStore(store_dir, read_only=True)) == before
+    assert len(EmbeddedStore(store_dir, read_only=True)) == before
 
 
 def test_propose_merges_refuses_a_bad_threshold(tmp_path: Path) -> None:
@@ -217,7 +217,7 @@ def test_fusion_reports_the_fullest_form_whatever_the_direction_of_same_as() -> 
 
     short, full = ids.person_iri("Anna Berg"), ids.person_iri("Anna Maria Berg")  # no decision file here
     for a, b in ((short, full), (full, short)):
-        store = QuadStore(memory=True)
+        store = EmbeddedStore(memory=True)
         for doc, name in (("one", "Anna Berg"), ("two", "Anna Maria Berg")):
             text = f"{name} was arrested on 3 May 2019."
             facts = Facts(

@@ -58,7 +58,7 @@ def test_serve_refuses_a_store_another_process_writes(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            f"from ingest.store import QuadStore; s = QuadStore({str(store)!r}); print('ok', flush=True); input()",
+            f"from ingest.store import connect; s = connect({str(store)!r}); print('ok', flush=True); input()",
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, VOID
 from api.app import create_app
 from api.routers import dumps
 from api.settings import Settings
+from ingest.store import embedded
 from tests.serving import PROTOCOL_DATA, load_store
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -33,7 +34,7 @@ def expected() -> Dataset:
 
 @pytest.mark.parametrize(("name", "fmt"), [("casegraph.nq", "nquads"), ("casegraph.trig", "trig")])
 def test_dumps_hold_every_quad_with_its_graph(client: TestClient, name: str, fmt: str, monkeypatch) -> None:
-    monkeypatch.setattr(dumps, "CHUNK", 2)  # force several chunks: the stream must still parse
+    monkeypatch.setattr(embedded, "CHUNK", 2)  # force several chunks: the stream must still parse
     r = client.get(f"/dumps/{name}")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith(dumps.DUMPS[name])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.formats import ALIASES, ASK_TYPES, GRAPH_ALIASES, GRAPH_TYPES, SELECT_TYPES, negotiate
-from api.sparql.guard import QueryRefused, check_text, inspect, scan
+from ingest.store.public.formats import ALIASES, ASK_TYPES, GRAPH_ALIASES, GRAPH_TYPES, SELECT_TYPES, negotiate
+from ingest.store.public.guard import QueryRefused, check_text, inspect, scan
 
 
 @pytest.mark.parametrize(

@@ -201,7 +201,7 @@ def test_escaped_brackets_count(client: TestClient) -> None:
 
 SANDBOXED_SERVICE = """
 import sys, pyoxigraph as ox
-from api.sparql import sandbox
+from ingest.store.public import sandbox
 print(sandbox.deny_network())
 store = ox.Store()
 try:
@@ -264,7 +264,8 @@ def test_a_result_past_the_byte_cap_is_cut_not_built_whole(tmp_path: Path) -> No
 NO_BARRIER_WORKER = """
 import socket, sys
 from multiprocessing.connection import Connection
-from api.sparql import sandbox, worker
+from ingest.store.public import sandbox
+from ingest.store.embedded import worker
 
 def unavailable() -> None:
     raise OSError("not on this machine")

@@ -6,13 +6,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
-
 from api.cache import per_store
 from api.deps import run_query_file, run_query_file_for_each
 from api.identity import survivor_map
 from ingest.names import fullest_spelling
-from ingest.store import QuadStore
+from ingest.store import Store
+from ingest.store.terms import IRI
 from ingest.vocab import CG, EVENT_CLASS, ORGANISATION_CLASS, OUTCOME, PERSON_KIND, STATUS, invert
 
 SEP = "\x1f"
@@ -39,7 +38,7 @@ def split(value: str | None) -> list[str]:
 class Ctx:
     """One request's view of the graph: the store, the IRI base it serves, the query files run."""
 
-    store: QuadStore
+    store: Store
     base_iri: str
     queries: list[str] = field(default_factory=list)
 
@@ -67,9 +66,9 @@ class Ctx:
         """The IRI text for an id ("person", "max-x"); not checked (resolve() checks it)."""
         return f"{self.id_base}{kind}/{key}"
 
-    def iri(self, kind: str, key: str) -> ox.NamedNode:
+    def iri(self, kind: str, key: str) -> IRI:
         """The IRI as a term, for binding (ValueError if `key` makes no valid IRI)."""
-        return ox.NamedNode(self.iri_of(kind, key))
+        return IRI(self.iri_of(kind, key))
 
     def key(self, iri: str) -> str | None:
         """The path of a minted IRI below /id/ ("person/max-x"), None for a foreign IRI."""

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
-
 from api.cache import per_store
 from api.curated.common import Ctx, NotFound, split
 from api.curated.events import events_by
+from ingest.store.terms import IRI
 from ingest.vocab import CG
 
 EXTRACTION = {str(CG.Curated): "curated", str(CG.Automatic): "automatic"}
@@ -94,7 +93,7 @@ def validation(extraction: str | None) -> dict[str, Any]:
 
 
 def document_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
-    rows = ctx.run("document.rq", {"doc": ox.NamedNode(iri)})
+    rows = ctx.run("document.rq", {"doc": IRI(iri)})
     if not rows:
         raise NotFound(f"no document {iri}")
     r = rows[0]
@@ -108,7 +107,7 @@ def document_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
     )
     facts: dict[str, list[dict[str, Any]]] = {"people": [], "organisations": []}
     seen: set[tuple[str, str]] = set()
-    for f in ctx.run("document_facts.rq", {"g": ox.NamedNode(r["g"] or "")}):
+    for f in ctx.run("document_facts.rq", {"g": IRI(r["g"] or "")}):
         item, kind = f["item"] or "", f["kind"] or ""
         if (kind, item) in seen:
             continue

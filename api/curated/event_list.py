@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
-
 from api.cache import per_store_lru
 from api.curated.common import Ctx
 from api.curated.events import event_details
+from ingest.store.terms import IRI, Literal
 
 # The value of a filter that is not used (see api/queries/events.rq for why it is never unbound).
-ANY = ox.NamedNode("urn:casegraph:any")
+ANY = IRI("urn:casegraph:any")
 NO_LOWER = ""
 NO_UPPER = "\uffff"
 
@@ -60,15 +59,15 @@ def _matching(
     date_from: str | None,
     date_to: str | None,
 ) -> list[tuple[str, str | None, str | None]]:
-    bindings: dict[str, ox.NamedNode | ox.Literal] = {
-        "place": ox.NamedNode(place) if place else ANY,
-        "from": ox.Literal(date_from or NO_LOWER),
-        "to": ox.Literal(upper_bound(date_to) if date_to else NO_UPPER),
+    bindings: dict[str, IRI | Literal] = {
+        "place": IRI(place) if place else ANY,
+        "from": Literal(date_from or NO_LOWER),
+        "to": Literal(upper_bound(date_to) if date_to else NO_UPPER),
     }
     if event_class:
-        bindings["type"] = ox.NamedNode(event_class)
+        bindings["type"] = IRI(event_class)
     if person:
-        bindings["person"] = ox.NamedNode(person)
+        bindings["person"] = IRI(person)
     rows = ctx.run(_query_for(person, event_class), bindings)
     seen: dict[str, tuple[str | None, str | None]] = {}
     for r in rows:

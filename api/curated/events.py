@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
-
 from api.curated.common import OUTCOME_NAME, STATUS_NAME, TYPE_OF_CLASS, TYPE_ORDER, Ctx, NotFound
+from ingest.store.terms import IRI
 from ingest.vocab import CG
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -44,7 +43,7 @@ def sort_key(event: dict[str, Any]) -> tuple[int, str, int, str]:
 
 
 def event_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
-    event = event_from_rows(ctx, iri, ctx.run("event.rq", {"event": ox.NamedNode(iri)}))
+    event = event_from_rows(ctx, iri, ctx.run("event.rq", {"event": IRI(iri)}))
     if event is None:
         raise NotFound(f"no legal event {iri}")
     return event
@@ -59,9 +58,9 @@ def events_by(ctx: Ctx, anchor: str, via: str) -> list[dict[str, Any]]:
 def events_by_each(ctx: Ctx, anchor: str, vias: list[str]) -> dict[str, list[dict[str, Any]]]:
     """events_by for several properties at once (one query): property -> its events."""
     if len(vias) == 1:
-        rows = ctx.run("events_by.rq", {"anchor": ox.NamedNode(anchor), "via": ox.NamedNode(vias[0])})
+        rows = ctx.run("events_by.rq", {"anchor": IRI(anchor), "via": IRI(vias[0])})
     else:
-        rows = ctx.run_for_each("events_by.rq", "via", vias, {"anchor": ox.NamedNode(anchor)})
+        rows = ctx.run_for_each("events_by.rq", "via", vias, {"anchor": IRI(anchor)})
     grouped: dict[tuple[str, str], list[dict[str, str | None]]] = {}
     for r in rows:
         grouped.setdefault((r["via"] or "", r["event"] or ""), []).append(r)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
-
 from api.cache import per_store
 from api.curated.common import Ctx, NotFound
 from ingest.ids import fused_graph_iri
+from ingest.store.terms import IRI
 
 # ?format= name -> what the link says, for the graph's own statements.
 DUMP_FORMATS = {"trig": "TriG", "nq": "N-Quads", "ttl": "Turtle", "nt": "N-Triples"}
@@ -22,7 +21,7 @@ def is_graph(ctx: Ctx, iri: str) -> bool:
 
 
 def graph_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
-    rows = ctx.run("graph.rq", {"g": ox.NamedNode(iri)})
+    rows = ctx.run("graph.rq", {"g": IRI(iri)})
     if not rows:
         raise NotFound(f"no graph {iri}")
     r = rows[0]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
 from api.curated.common import Ctx, best_label
 from api.curated.documents import document_labels
+from ingest.store.terms import IRI
 
 
 def resource_labels(ctx: Ctx, iris: list[str]) -> dict[str, str]:
@@ -15,7 +14,7 @@ def resource_labels(ctx: Ctx, iris: list[str]) -> dict[str, str]:
     for iri in dict.fromkeys(iris):
         if isinstance(iri, str) and ctx.key(iri) is not None:
             try:
-                ox.NamedNode(iri)
+                IRI(iri)
             except ValueError:
                 continue
             wanted.append(iri)

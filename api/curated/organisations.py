@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
-
 from api.cache import per_store
 from api.curated.agents import agent_acts
 from api.curated.common import (
@@ -19,6 +17,7 @@ from api.curated.common import (
 )
 from api.curated.search import ranked
 from api.identity import survivor_map
+from ingest.store.terms import IRI
 
 
 def organisation_kind(classes: set[str] | list[str]) -> str:
@@ -57,7 +56,7 @@ def list_organisations(ctx: Ctx, q: str | None = None, kind: str | None = None) 
 
 
 def organisation_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
-    rows = ctx.run("organisation.rq", {"org": ox.NamedNode(iri)})
+    rows = ctx.run("organisation.rq", {"org": IRI(iri)})
     if not rows:
         raise NotFound(f"no organisation {iri}")
     labels: set[str] = set()
@@ -79,7 +78,7 @@ def organisation_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
                 "place": ctx.ref(r["place"], r["placeLabel"]) if r["place"] else None,
             }
         )
-    members = [ctx.ref(r["person"] or "", r["label"]) for r in ctx.run("affiliated.rq", {"org": ox.NamedNode(iri)})]
+    members = [ctx.ref(r["person"] or "", r["label"]) for r in ctx.run("affiliated.rq", {"org": IRI(iri)})]
     return {
         **ctx.ref(iri, best_label(sorted(labels)) or None),
         "names": sorted(labels | {a for s in statements for a in s["aliases"]}),

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
-
 from api.cache import per_store
 from api.curated.agents import agent_acts
 from api.curated.common import KIND_OF_PERSON, Ctx, NotFound, best_label, fold_by_survivor, split
 from api.curated.events import events_by
 from api.curated.search import ranked
 from api.identity import survivor_map
+from ingest.store.terms import IRI
 from ingest.vocab import CG
 
 
@@ -65,7 +64,7 @@ def list_persons(ctx: Ctx, q: str | None = None, kind: str | None = None) -> lis
 
 
 def person_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
-    rows = ctx.run("person.rq", {"person": ox.NamedNode(iri)})
+    rows = ctx.run("person.rq", {"person": IRI(iri)})
     if not rows:
         raise NotFound(f"no person {iri}")
     statements: list[dict[str, Any]] = []
@@ -111,7 +110,7 @@ def person_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
 
 def person_label(ctx: Ctx, iri: str) -> str:
     """The name to show for a person (the one person_detail shows), from their labels only."""
-    labels = sorted({r["label"] or "" for r in ctx.run("person_labels.rq", {"person": ox.NamedNode(iri)})} - {""})
+    labels = sorted({r["label"] or "" for r in ctx.run("person_labels.rq", {"person": IRI(iri)})} - {""})
     return best_label(labels) or ctx.ref(iri)["label"]
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
-
 from ingest.ids import fused_graph_iri
+from ingest.store.terms import IRI
 
-ANY = ox.NamedNode("urn:casegraph:any")
+ANY = IRI("urn:casegraph:any")
 
 
-def fused_bindings(**filters: str | ox.NamedNode | None) -> dict[str, Any]:
+def fused_bindings(**filters: str | IRI | None) -> dict[str, Any]:
     """{"fused": the fused graph, name: IRI or ANY for each filter}."""
-    out: dict[str, Any] = {"fused": ox.NamedNode(str(fused_graph_iri()))}
+    out: dict[str, Any] = {"fused": IRI(str(fused_graph_iri()))}
     for name, value in filters.items():
-        out[name] = ANY if value is None else value if isinstance(value, ox.NamedNode) else ox.NamedNode(value)
+        out[name] = ANY if value is None else value if isinstance(value, IRI) else IRI(value)
     return out

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import pyoxigraph as ox
-
 from api.curated.common import TYPE_OF_CLASS, Ctx, best_label
 from api.fused.common import fused_bindings
-from ingest.store import QuadStore
+from ingest.store import Store
+from ingest.store.terms import IRI
 from ingest.vocab import BASE, CG, EVENT_CLASS
 
 NO_QUOTE = "curated facts: the source states this value but no quote was recorded"
@@ -26,7 +25,7 @@ RESOLUTION_NAME = {
 _KIND_OF_CLASS = {str(CG.Person): "person", str(CG.Organisation): "organisation"}
 
 
-def _ctx(where: Ctx | QuadStore) -> Ctx:
+def _ctx(where: Ctx | Store) -> Ctx:
     return where if isinstance(where, Ctx) else Ctx(where, BASE)
 
 
@@ -112,7 +111,7 @@ def _group(ctx: Ctx, rows: Iterable[dict[str, str | None]]) -> list[dict[str, An
 
 
 def find_conflicts(
-    where: Ctx | QuadStore,
+    where: Ctx | Store,
     *,
     person: str | None = None,
     event_type: str | None = None,
@@ -123,11 +122,11 @@ def find_conflicts(
     ctx = _ctx(where)
     bindings = fused_bindings(person=person, wantedClass=str(EVENT_CLASS[event_type]) if event_type else None)
     if prop:
-        bindings["property"] = ox.NamedNode(str(CG[prop]))
+        bindings["property"] = IRI(str(CG[prop]))
     return _group(ctx, ctx.run("conflicts.rq", bindings))
 
 
-def conflicts_for_person(where: Ctx | QuadStore, person_iri: str) -> list[dict[str, Any]]:
+def conflicts_for_person(where: Ctx | Store, person_iri: str) -> list[dict[str, Any]]:
     """The conflicts about a person or about an event that concerns them (for the person's
     timeline and page)."""
     return find_conflicts(where, person=person_iri)

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pyoxigraph as ox
-
 from api.curated.common import Ctx, NotFound, best_label
 from api.fused.common import fused_bindings
 from api.fused.conflicts import find_conflicts
 from api.fused.events import fused_events
+from ingest.store.terms import IRI
 from ingest.vocab import CG
 
 # How a participant is grouped on the page: by class first, then by post for people.
@@ -59,7 +58,7 @@ def list_proceedings(ctx: Ctx, *, person: str | None = None, one: str | None = N
 
 
 def _label(ctx: Ctx, iri: str) -> str:
-    return best_label(sorted({r["label"] or "" for r in ctx.run("fused_labels.rq", {"iri": ox.NamedNode(iri)})}))
+    return best_label(sorted({r["label"] or "" for r in ctx.run("fused_labels.rq", {"iri": IRI(iri)})}))
 
 
 def _participants(ctx: Ctx, iri: str, events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -12,12 +12,10 @@ from api.curated.common import Ctx
 from api.deps import get_settings, get_store
 from api.identity import resolve
 from api.settings import Settings
-from ingest.store import QuadStore
+from ingest.store import Store
 
 
-def get_ctx(
-    store: Annotated[QuadStore, Depends(get_store)], settings: Annotated[Settings, Depends(get_settings)]
-) -> Ctx:
+def get_ctx(store: Annotated[Store, Depends(get_store)], settings: Annotated[Settings, Depends(get_settings)]) -> Ctx:
     return Ctx(store, settings.base_iri)
 
 

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 
-from api import formats
 from api.deps import app_stats, app_store
 from api.settings import Settings
 from api.void import DUMPS, JSONLD_CONTEXT, PREFIXES, void_description
-from ingest.store import QuadStore
+from ingest.store import Store
+from ingest.store.public import formats
+from ingest.store.rdf import Format, serialize
+from ingest.store.terms import Triple
 from ingest.vocab import PREFIXES as GRAPH_PREFIXES
 
 router = APIRouter(tags=["dumps"])
 
-# Quads serialised per chunk of the stream: big enough to keep the overhead low, small enough
-# that a dump of millions of quads never sits in memory.
-CHUNK = 20_000
 VOID_TYPES = ("text/turtle", "application/ld+json")
 
 
@@ -31,30 +28,12 @@ def _server(request: Request) -> str:
     return origin
 
 
-def stream_quads(store: QuadStore, fmt: ox.RdfFormat, graphs: list[str] | None = None) -> Iterator[bytes]:
-    """The store graph by graph (default graph first), or only `graphs`, in chunks of at most
-    CHUNK quads. In TriG a graph split over chunks appears as several blocks with the same name,
-    which TriG allows. In a triple syntax (Turtle, N-Triples) the graph names are left out;
-    chunks after the first write full IRIs, so their concatenation stays one valid document."""
-    with_prefixes = fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE)
+def stream_quads(store: Store, fmt: Format, graphs: list[str] | None = None) -> Iterator[bytes]:
+    """The store graph by graph (default graph first), or only `graphs`, streamed in chunks
+    (Store.export); Turtle and TriG with the project's prefixes."""
+    with_prefixes = fmt in (Format.TRIG, Format.TURTLE)
     prefixes = {k: str(v) for k, v in GRAPH_PREFIXES.items()} if with_prefixes else None
-    names: list[Any] = (
-        [ox.DefaultGraph()] + [ox.NamedNode(g) for g in store.named_graphs()]
-        if graphs is None
-        else [ox.NamedNode(g) for g in graphs]
-    )
-    as_triples = not fmt.supports_datasets
-    first = True
-    for graph in names:
-        batch: list[Any] = []
-        for quad in store.store.quads_for_pattern(None, None, None, graph):
-            batch.append(quad.triple if as_triples else quad)
-            if len(batch) >= CHUNK:
-                yield ox.serialize(batch, format=fmt, prefixes=prefixes if first else None) or b""
-                first, batch = False, []
-        if batch:
-            yield ox.serialize(batch, format=fmt, prefixes=prefixes if first else None) or b""
-            first = False
+    return store.export(fmt, graphs, prefixes)
 
 
 @router.get("/dumps/", summary="The downloadable dumps of the whole graph", response_model=None)
@@ -93,14 +72,14 @@ def void(request: Request, format: str | None = None) -> Response:
     state = request.app.state
     settings: Settings = state.settings
     server = _server(request)
-    triples: list[ox.Triple] | None = getattr(state, "void_triples", None)
+    triples: list[Triple] | None = getattr(state, "void_triples", None)
     if triples is None:  # the store cannot change while served: describe it once
         triples = void_description(app_store(state), settings, server, app_stats(state)["quads"])
         state.void_triples = triples
     if chosen == "text/turtle":
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+        body = serialize(triples, Format.TURTLE, PREFIXES)
         return Response(body, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
-    expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
+    expanded = json.loads(serialize(triples, Format.JSONLD) or b"[]")
     return JSONResponse(
         {"@context": JSONLD_CONTEXT, "@graph": expanded}, media_type="application/ld+json", headers={"Vary": "Accept"}
     )

@@ -19,13 +19,8 @@ def health(request: Request) -> JSONResponse:
     settings: Settings = request.app.state.settings
     body: dict[str, Any] = {"version": settings.version, "store": str(settings.store)}
     pool = request.app.state.query_pool
-    body["query_workers"] = {
-        "started": pool is not None,
-        "alive": sum(w.alive() for w in pool.workers) if pool else 0,
-        "busy": pool.busy() if pool else 0,
-        "waiting": sum(len(q) for q in pool.gate.queues.values()) if pool else 0,
-        "killed_at_deadline": pool.killed if pool else 0,
-    }
+    counts = pool.health() if pool else {"alive": 0, "busy": 0, "waiting": 0, "killed_at_deadline": 0}
+    body["query_workers"] = {"started": pool is not None, **counts}
     try:
         stats = app_stats(request.app.state)
     except StoreError as exc:

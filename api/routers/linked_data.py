@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
@@ -18,13 +17,14 @@ from api.curated.common import Ctx, NotFound
 from api.curated.graphs import graph_detail, is_graph
 from api.curated.resource import resource_page
 from api.deps import get_settings, get_store
-from api.describe import OX_FORMATS, describe_quads, jsonld_context, serialise_quads
+from api.describe import RDF_FORMATS, describe_quads, jsonld_context, serialise_quads
 from api.identity import published_from, resolve
 from api.negotiation import HTML, JSON, Choice, NotAcceptable, choose
 from api.routers.dumps import stream_quads
 from api.settings import Settings
 from api.templating import render
-from ingest.store import QuadStore
+from ingest.store import Store
+from ingest.store.rdf import Format, serialize
 
 router = APIRouter(tags=["linked data"])
 
@@ -61,7 +61,7 @@ def _error(request: Request, status: int, message: str, media_type: str) -> Resp
 def resource(
     path: str,
     request: Request,
-    store: Annotated[QuadStore, Depends(get_store)],
+    store: Annotated[Store, Depends(get_store)],
     settings: Annotated[Settings, Depends(get_settings)],
     format: Annotated[str | None, Query(description="override the Accept header")] = None,
 ) -> Response:
@@ -109,14 +109,13 @@ def _graph(request: Request, ctx: Ctx, iri: str, choice: Choice) -> Response:
     """A named graph: its statements in an RDF syntax (streamed where the syntax allows it),
     else its description (document, size, where to download it) as JSON or HTML."""
     if choice.is_rdf:
-        fmt = OX_FORMATS.get(choice.media_type)
-        if fmt is not None and fmt != ox.RdfFormat.RDF_XML:
+        fmt = RDF_FORMATS.get(choice.media_type)
+        if fmt is not None and fmt != Format.RDFXML:
             body = stream_quads(ctx.store, fmt, [iri])
             return StreamingResponse(body, media_type=choice.content_type, headers=VARY)
         # RDF/XML and JSON-LD are single documents: written whole (a document graph is small).
-        whole = fmt or ox.RdfFormat.JSON_LD
-        triples = [q.triple for q in ctx.store.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
-        return Response(ox.serialize(triples, format=whole) or b"", media_type=choice.content_type, headers=VARY)
+        whole = serialize((q.triple for q in ctx.store.quads(iri)), fmt or Format.JSONLD)
+        return Response(whole, media_type=choice.content_type, headers=VARY)
     data = {**graph_detail(ctx, iri), "queries": ctx.queries}
     if choice.media_type == JSON:
         return JSONResponse(data, headers=VARY)

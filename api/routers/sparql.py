@@ -4,7 +4,7 @@ GET ?query=, POST form (query=) and POST application/sparql-query; default-graph
 named-graph-uri (graphs inside the store only; without them the default graph is the union of
 all graphs). Update requests are refused. The query text is bounded here; the worker parses it
 with a real parser, refuses what it cannot parse, updates and SERVICE before evaluating it
-(api.sparql.guard), and cannot reach the network in any case (api.sparql.sandbox).
+(ingest.store.public.guard), and cannot reach the network in any case (ingest.store.public.sandbox).
 """
 
 from __future__ import annotations
@@ -12,18 +12,27 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from api import formats
 from api.clients import client_of
 from api.deps import app_stats
 from api.settings import Settings
 from api.sparql.description import PREFIXES, service_description
-from api.sparql.guard import QueryRefused, check_text
-from api.sparql.pool import ClientBusy, PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
-from api.sparql.worker import Job
+from ingest.store import (
+    ClientBusy,
+    Job,
+    PoolBusy,
+    PublicQueries,
+    QueryOptions,
+    QueryTimeout,
+    WorkerCrashed,
+    public_queries,
+)
+from ingest.store.public import formats
+from ingest.store.public.guard import QueryRefused, check_text
+from ingest.store.rdf import serialize
+from ingest.store.terms import IRI
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -33,23 +42,24 @@ UPDATE = "application/sparql-update"
 READ_ONLY = "updates are not allowed: this endpoint is read-only"
 
 
-def query_pool(request: Request) -> QueryPool:
-    """The app's worker pool (started when the app starts, else on the first query)."""
+def query_pool(request: Request) -> PublicQueries:
+    """The app's public query service (started when the app starts, else on the first query)."""
     return start_query_pool(request.app.state)
 
 
-def start_query_pool(state: Any) -> QueryPool:
-    """The worker pool on `state`, started now if it is not yet (in the server's event loop)."""
+def start_query_pool(state: Any) -> PublicQueries:
+    """The store's public query service on `state` (Store protocol: the embedded backend's
+    killable workers), started now if it is not yet (in the server's event loop)."""
     if state.query_pool is None:
         settings: Settings = state.settings
-        state.query_pool = QueryPool(
-            settings.store,
-            settings.workers,
-            settings.query_sandbox,
+        options = QueryOptions(
+            workers=settings.workers,
+            sandbox=settings.query_sandbox,
             per_client=settings.sparql_client_limit,
             waiting_per_client=settings.sparql_waiting_per_client,
         )
-    pool: QueryPool = state.query_pool
+        state.query_pool = public_queries(settings.store, options)
+    pool: PublicQueries = state.query_pool
     return pool
 
 
@@ -131,7 +141,7 @@ async def sparql(request: Request) -> Response:
     named_graphs = [v for k, v in params if k == "named-graph-uri"]
     for iri in default_graphs + named_graphs:
         try:
-            ox.NamedNode(iri)
+            IRI(iri)
         except ValueError:
             return _refuse(f"not an IRI: {iri!r}")
     job: Job = {
@@ -193,6 +203,6 @@ def describe_service(request: Request) -> Response:
     origin = request.app.state.settings.origin  # never the Host header (api.public)
     endpoint, void = origin + "/sparql", origin + "/.well-known/void"
     triples = service_description(endpoint, void, triples=stats["quads"])
-    body = ox.serialize(triples, format=formats.GRAPH_TYPES[chosen], prefixes=PREFIXES) or b""
+    body = serialize(triples, formats.GRAPH_TYPES[chosen], PREFIXES)
     media = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
     return Response(body, media_type=media, headers={"Vary": "Accept"})

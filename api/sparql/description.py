@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+from ingest.store.terms import IRI, BlankNode, Literal, Triple
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCT = "http://purl.org/dc/terms/"
 
 RESULT_FORMATS = (
@@ -22,32 +22,32 @@ RESULT_FORMATS = (
 PREFIXES = {"sd": SD, "formats": FORMATS, "dcterms": DCT}
 
 
-def service_description(endpoint: str, void_iri: str, *, triples: int) -> list[ox.Triple]:
+def service_description(endpoint: str, void_iri: str, *, triples: int) -> list[Triple]:
     """What the endpoint offers: SPARQL 1.1 Query only (no Update), the result formats, the
     union default graph, and a pointer to the dataset's VoID description."""
-    service = ox.NamedNode(endpoint)
-    dataset = ox.BlankNode("dataset")
-    default_graph = ox.BlankNode("defaultGraph")
+    service = IRI(endpoint)
+    dataset = BlankNode("dataset")
+    default_graph = BlankNode("defaultGraph")
 
-    def sd(name: str) -> ox.NamedNode:
-        return ox.NamedNode(SD + name)
+    def sd(name: str) -> IRI:
+        return IRI(SD + name)
 
     out = [
-        ox.Triple(service, RDF_TYPE, sd("Service")),
-        ox.Triple(service, sd("endpoint"), service),
-        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
-        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        ox.Triple(service, sd("defaultDataset"), dataset),
-        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
-        ox.Triple(dataset, ox.NamedNode(DCT + "source"), ox.NamedNode(void_iri)),
-        ox.Triple(dataset, sd("defaultGraph"), default_graph),
-        ox.Triple(default_graph, RDF_TYPE, sd("Graph")),
-        ox.Triple(default_graph, ox.NamedNode("http://rdfs.org/ns/void#triples"), ox.Literal(triples)),
-        ox.Triple(
+        Triple(service, RDF_TYPE, sd("Service")),
+        Triple(service, sd("endpoint"), service),
+        Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        Triple(service, sd("defaultDataset"), dataset),
+        Triple(dataset, RDF_TYPE, sd("Dataset")),
+        Triple(dataset, IRI(DCT + "source"), IRI(void_iri)),
+        Triple(dataset, sd("defaultGraph"), default_graph),
+        Triple(default_graph, RDF_TYPE, sd("Graph")),
+        Triple(default_graph, IRI("http://rdfs.org/ns/void#triples"), Literal.of(triples)),
+        Triple(
             service,
-            ox.NamedNode(DCT + "description"),
-            ox.Literal("Read-only SPARQL 1.1 endpoint; the default graph is the union of all graphs."),
+            IRI(DCT + "description"),
+            Literal("Read-only SPARQL 1.1 endpoint; the default graph is the union of all graphs."),
         ),
     ]
-    out += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name)) for name in RESULT_FORMATS]
+    out += [Triple(service, sd("resultFormat"), IRI(FORMATS + name)) for name in RESULT_FORMATS]
     return out

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from casegraph.commands.common import add_passages_option, add_store_option, passages_path
 from ingest.passages import PassageIndex, PassageIndexError
 from ingest.pipeline import DEFAULT_WORKERS, Failure, build, discover
-from ingest.store import QuadStore, StoreError
+from ingest.store import StoreError, connect
 
 DEFAULT_DOCUMENTS = Path("data/documents")
 
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         return 2
     try:
-        store = QuadStore(args.store)
+        store = connect(args.store)
     except StoreError as exc:
         err.print(str(exc), markup=False)
         return 2

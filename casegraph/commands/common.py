@@ -6,15 +6,16 @@ import argparse
 import os
 from pathlib import Path
 
-from ingest.store import DEFAULT_STORE
+from ingest.store import DEFAULT_STORE, as_location
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
-        type=Path,
-        default=Path(os.environ.get("CASEGRAPH_STORE", str(DEFAULT_STORE))),
-        help="on-disk store directory (default: $CASEGRAPH_STORE or %(default)s)",
+        type=as_location,
+        default=as_location(os.environ.get("CASEGRAPH_STORE", str(DEFAULT_STORE))),
+        help="a store directory, or a SPARQL 1.1 server's URL such as http://127.0.0.1:7878 (an `oxigraph serve`; "
+        "other servers: see README 'Running on a database server') (default: $CASEGRAPH_STORE or %(default)s)",
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from ingest.errors import InputError
 from ingest.evaluation import evaluate, format_report, load_gold
 from ingest.pipeline import DEFAULT_WORKERS
-from ingest.store import QuadStore, StoreError
+from ingest.store import StoreError, connect
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="casegraph-evaluate-") as tmp:
         try:
-            store = QuadStore(args.store or Path(tmp) / "store")
+            store = connect(args.store or Path(tmp) / "store")
         except StoreError as exc:
             print(str(exc), file=sys.stderr)
             return 2

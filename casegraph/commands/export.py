@@ -6,21 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from casegraph.commands.common import add_store_option
 from ingest.export import facts_file_name, read_all_facts
 from ingest.facts_yaml import write_facts
-from ingest.store import QuadStore, StoreError
+from ingest.store import StoreError, connect
+from ingest.store.rdf import Format, serialize
 from ingest.vocab import PREFIXES
 
 PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}
 
 RDF_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": Format.TRIG,
+    "nquads": Format.NQUADS,
+    "turtle": Format.TURTLE,
+    "jsonld": Format.JSONLD,
 }
 
 
@@ -42,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     try:
-        store = QuadStore(args.store, read_only=True)
+        store = connect(args.store, read_only=True)
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -54,12 +53,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(all_facts)} facts files written to {args.out}")
         return 0
     fmt = RDF_FORMATS[args.format]
-    if fmt in (ox.RdfFormat.TURTLE,):
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads()}
-        data = ox.serialize(sorted(triples, key=str), format=fmt, prefixes=PREFIX_MAP)
+    if fmt in (Format.TURTLE,):
+        triples = {q.triple for q in store.quads()}
+        data = serialize(sorted(triples, key=str), fmt, PREFIX_MAP)
     else:
-        prefixes = PREFIX_MAP if fmt == ox.RdfFormat.TRIG else None
-        data = ox.serialize(sorted(store.quads(), key=str), format=fmt, prefixes=prefixes)
+        prefixes = PREFIX_MAP if fmt == Format.TRIG else None
+        data = serialize(sorted(store.quads(), key=str), fmt, prefixes)
     if str(args.out) == "-":
         sys.stdout.buffer.write(data or b"")
     else:

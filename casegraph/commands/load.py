@@ -7,27 +7,26 @@ import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from casegraph.commands.common import add_passages_option, add_store_option, passages_path
 from ingest.passages import PassageIndex, PassageIndexError, rebuild_from
-from ingest.store import QuadStore, StoreError
+from ingest.store import Store, StoreError, connect
+from ingest.store.rdf import Format, count_statements
 
 # File extension -> format. Triple formats go into the default graph; datasets keep their graphs.
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nquads": ox.RdfFormat.N_QUADS,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ntriples": ox.RdfFormat.N_TRIPLES,
+FORMATS: dict[str, Format] = {
+    ".trig": Format.TRIG,
+    ".nq": Format.NQUADS,
+    ".nquads": Format.NQUADS,
+    ".ttl": Format.TURTLE,
+    ".turtle": Format.TURTLE,
+    ".nt": Format.NTRIPLES,
+    ".ntriples": Format.NTRIPLES,
 }
 FORMAT_NAMES = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "trig": Format.TRIG,
+    "nquads": Format.NQUADS,
+    "turtle": Format.TURTLE,
+    "ntriples": Format.NTRIPLES,
 }
 
 
@@ -49,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def format_of(path: Path, name: str | None) -> ox.RdfFormat:
+def format_of(path: Path, name: str | None) -> Format:
     if name:
         return FORMAT_NAMES[name]
     fmt = FORMATS.get(path.suffix.lower())
@@ -61,15 +60,15 @@ def format_of(path: Path, name: str | None) -> ox.RdfFormat:
     return fmt
 
 
-def check_syntax(path: Path, fmt: ox.RdfFormat) -> int:
+def check_syntax(path: Path, fmt: Format) -> int:
     """Parse the whole file without storing it (raises SyntaxError); the number of quads."""
-    return sum(1 for _ in ox.parse(path=str(path), format=fmt))
+    return count_statements(path, fmt)
 
 
-def load_files(store: QuadStore, files: list[Path], format_name: str | None = None) -> list[str]:
+def load_files(store: Store, files: list[Path], format_name: str | None = None) -> list[str]:
     """Load each file; return one problem line per file that failed (naming the file).
     A file is parsed in full first, then bulk-loaded: a file with an error adds nothing, and a
-    million quads load in seconds (pyoxigraph's transactional load is far slower)."""
+    million quads load in seconds (a transactional load is far slower)."""
     problems = []
     for path in files:
         try:
@@ -90,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         return 2
     try:
-        store = QuadStore(args.store)
+        store = connect(args.store)
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return 2

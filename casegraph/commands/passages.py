@@ -7,7 +7,7 @@ import sys
 
 from casegraph.commands.common import add_passages_option, add_store_option, passages_path
 from ingest.passages import PassageIndex, PassageIndexError, QueryError, in_step, rebuild_from
-from ingest.store import QuadStore, StoreError
+from ingest.store import StoreError, connect
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     path = passages_path(args)
     try:
         if args.rebuild or not args.query:
-            store = QuadStore(args.store, read_only=True)  # the index is written, never the store
+            store = connect(args.store, read_only=True)  # the index is written, never the store
             index = PassageIndex(path, read_only=not args.rebuild)
             if args.rebuild:
                 documents, passages = rebuild_from(index, store)

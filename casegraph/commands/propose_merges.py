@@ -14,7 +14,7 @@ import sys
 from casegraph.commands.common import add_store_option
 from ingest.queries import load, split
 from ingest.resolve import Entity, ResolverFileError, propose, resolver
-from ingest.store import QuadStore, StoreError
+from ingest.store import Store, StoreError, connect
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def entities(store: QuadStore) -> list[Entity]:
+def entities(store: Store) -> list[Entity]:
     return [
         Entity(
             iri=r["entity"] or "",
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         print("--threshold must be between 0 and 100", file=sys.stderr)
         return 2
     try:
-        store = QuadStore(args.store, read_only=True)
+        store = connect(args.store, read_only=True)
         candidates = propose(entities(store), args.threshold, resolver())
     except (StoreError, ResolverFileError) as exc:
         print(str(exc), file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from casegraph.commands.common import add_passages_option, add_store_option
-from ingest.store import QuadStore, StoreError
+from ingest.store import StoreError, connect
 
 DEFAULT_DOCUMENTS = Path("data/documents")
 
@@ -50,18 +50,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def build_if_empty(store_path: Path, documents: Path) -> int:
+def build_if_empty(store_path: Path | str, documents: Path) -> int:
     """Build `documents` into the store when it holds nothing; 0 when the store is ready."""
     from ingest.pipeline import build
 
-    if store_path.exists():  # look read-only first: a store with data is left untouched
-        existing = QuadStore(store_path, read_only=True)
+    if not isinstance(store_path, Path) or store_path.exists():  # look read-only first: data is left untouched
+        existing = connect(store_path, read_only=True)
         try:
             if len(existing):
                 return 0
         finally:
             existing.close()
-    store = QuadStore(store_path)  # read-write: raises StoreError when another process has it
+    store = connect(store_path)  # read-write: raises StoreError when another process has it
     try:
         if len(store):
             return 0

@@ -19,7 +19,7 @@ from ingest.fusion.fuse import Fusion, fuse
 from ingest.fusion.graph import FUSED_GRAPH, fused_graph
 from ingest.fusion.published import fullest_names, published_iris
 from ingest.fusion.rules import Rules, default_rules
-from ingest.store import QuadStore
+from ingest.store import Store
 
 __all__ = ["FUSED_GRAPH", "FusionSummary", "compute_fusion", "rebuild_fused_graph"]
 
@@ -54,7 +54,7 @@ def entity_names(views: list[EntityView]) -> dict[str, str]:
     return fullest_names(views)
 
 
-def read_fusion(store: QuadStore, rules: Rules | None = None) -> FusionInput:
+def read_fusion(store: Store, rules: Rules | None = None) -> FusionInput:
     rules = rules or default_rules()
     same_as = read_same_as(store)
     quotes = read_quotes(store)
@@ -63,12 +63,12 @@ def read_fusion(store: QuadStore, rules: Rules | None = None) -> FusionInput:
     return FusionInput(fuse(claims, views, rules), entity_names(views), published_iris(views))
 
 
-def compute_fusion(store: QuadStore, rules: Rules | None = None) -> tuple[Fusion, dict[str, str]]:
+def compute_fusion(store: Store, rules: Rules | None = None) -> tuple[Fusion, dict[str, str]]:
     made = read_fusion(store, rules)
     return made.fusion, made.names
 
 
-def rebuild_fused_graph(store: QuadStore, rules: Rules | None = None) -> FusionSummary:
+def rebuild_fused_graph(store: Store, rules: Rules | None = None) -> FusionSummary:
     rules = rules or default_rules()
     made = read_fusion(store, rules)
     fusion = made.fusion

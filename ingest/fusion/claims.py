@@ -14,7 +14,7 @@ from ingest.fusion.rules import Rules
 from ingest.fusion.values import Statement, Value
 from ingest.ids import canonical_iri
 from ingest.queries import load
-from ingest.store import QuadStore
+from ingest.store import Store
 from ingest.vocab import CG, EVENT_CLASS, STATUS, invert
 
 _EVENT_TYPE = invert(EVENT_CLASS)  # type: ignore[arg-type]
@@ -115,7 +115,7 @@ def _provisions(rows: list[dict[str, str | None]]) -> Value:
     )
 
 
-def read_quotes(store: QuadStore) -> dict[tuple[str, str], tuple[str, ...]]:
+def read_quotes(store: Store) -> dict[tuple[str, str], tuple[str, ...]]:
     quotes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in store.select(load("fusion_quotes"), union=False):
         key = (r["g"] or "", r["node"] or "")
@@ -124,12 +124,12 @@ def read_quotes(store: QuadStore) -> dict[tuple[str, str], tuple[str, ...]]:
     return {k: tuple(v) for k, v in quotes.items()}
 
 
-def read_same_as(store: QuadStore) -> SameAs:
+def read_same_as(store: Store) -> SameAs:
     return SameAs([(r["a"] or "", r["b"] or "") for r in store.select(load("fusion_same_as"))])
 
 
 def read_claims(
-    store: QuadStore, rules: Rules, same_as: SameAs, quotes: dict[tuple[str, str], tuple[str, ...]]
+    store: Store, rules: Rules, same_as: SameAs, quotes: dict[tuple[str, str], tuple[str, ...]]
 ) -> list[Claim]:
     rows_by_event: dict[tuple[str, str], list[dict[str, str | None]]] = defaultdict(list)
     for r in store.select(load("fusion_claims"), union=False):
@@ -167,7 +167,7 @@ def read_claims(
 
 
 def read_entities(
-    store: QuadStore, rules: Rules, same_as: SameAs, quotes: dict[tuple[str, str], tuple[str, ...]]
+    store: Store, rules: Rules, same_as: SameAs, quotes: dict[tuple[str, str], tuple[str, ...]]
 ) -> list[EntityView]:
     views: dict[tuple[str, str], EntityView] = {}
     for r in store.select(load("fusion_entities"), union=False):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from tests.api_support import fill
 from tests.serving import ROOT, running_server
 
@@ -37,7 +37,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("browser") / "store"
-    store = fill(QuadStore(path))
+    store = fill(EmbeddedStore(path))
     store.flush()
     store.close()
     with running_server(path, "--workers", "1") as base:

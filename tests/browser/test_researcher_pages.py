@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from ingest.passages import PassageIndex, index_path_for, rebuild_from
-from ingest.store import QuadStore
+from ingest.store.embedded import EmbeddedStore
 from tests.api_support import fill
 from tests.browser.test_pages_in_chromium import ARGS, ARTIFACTS, CHROMIUM, type_query
 from tests.serving import running_server
@@ -38,7 +38,7 @@ MENU = ["People", "Organisations", "Authorities", "Events", "Documents", "Query"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("researcher") / "store"
-    store = fill(QuadStore(path))
+    store = fill(EmbeddedStore(path))
     store.flush()
     index = PassageIndex(index_path_for(path))
     rebuild_from(index, store)

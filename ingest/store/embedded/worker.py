@@ -2,7 +2,7 @@
 over a pipe until the pipe closes. Running queries here is what makes the deadline real:
 pyoxigraph cannot interrupt a query, but the server can kill this process and start another.
 
-Before it opens the store, a worker puts itself off the network (api.sparql.sandbox), so no
+Before it opens the store, a worker puts itself off the network (ingest.store.public.sandbox), so no
 query text, however it slips past the guard, can make the engine call another host.
 
 A job is a dict (see `Job`); the answer is an `Outcome` dict with the HTTP status, media type
@@ -15,35 +15,20 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
-from typing import Any, TypedDict
+from typing import Any
 
 import pyoxigraph as ox
 
-from api import formats
-from api.sparql import results, sandbox
-from api.sparql.guard import QueryRefused, inspect
+from ingest.store import rdf
+from ingest.store.base import Job, Outcome
+
+# The public query policy (what is refused, the result formats, the sandbox) is the API's; a
+# backend applies it where the query runs.
+from ingest.store.public import formats, results, sandbox
+from ingest.store.public.guard import QueryRefused, inspect
+from ingest.store.terms import Literal, Triple
 
 ENGINE_STACK_BYTES = 512 * 1024 * 1024
-
-
-class Job(TypedDict):
-    query: str
-    accept: str | None
-    media_type: str | None  # a `format=` override, already resolved to a media type
-    default_graphs: list[str] | None  # default-graph-uri values (None: the union of all graphs)
-    named_graphs: list[str] | None  # named-graph-uri values
-    row_cap: int
-    byte_cap: int  # the serialised body stays under this many bytes (rows past it are cut)
-    max_depth: int  # bracket nesting; the parse tree's depth limit follows from it
-    base_iri: str | None  # relative IRIs in the query resolve against the endpoint's URL
-
-
-class Outcome(TypedDict):
-    status: int
-    media_type: str
-    body: bytes
-    truncated: bool
-    rows: int
 
 
 def _error(status: int, message: str) -> Outcome:
@@ -94,13 +79,13 @@ def execute(store: ox.Store, job: Job) -> Outcome:
             return {"status": 200, "media_type": media_type, "body": body, "truncated": False, "rows": 1}
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            solutions = ([solution[i] for i in range(len(variables))] for solution in answer)
+            solutions = ([rdf.from_ox(solution[i]) for i in range(len(variables))] for solution in answer)
             rows, truncated = _take(solutions, job)
             write = results.SELECT_WRITERS[formats.SELECT_TYPES[media_type]]
             body, rows, truncated = _fit(lambda kept, cut: write(variables, kept, cut), rows, truncated, job)
             return {"status": 200, "media_type": media_type, "body": body, "truncated": truncated, "rows": len(rows)}
         triples, truncated = _take(iter(answer), job)
-        graph_format = formats.GRAPH_TYPES[media_type]
+        graph_format = rdf.ox_format(formats.GRAPH_TYPES[media_type])
         body, triples, truncated = _fit(
             lambda kept, _cut: ox.serialize(kept, format=graph_format) or b"", triples, truncated, job
         )
@@ -118,10 +103,12 @@ def _size(term: Any) -> int:
     character, markup adds a constant)."""
     if term is None:
         return 4
-    if isinstance(term, ox.Triple):
+    if isinstance(term, Triple | ox.Triple):
         return _size(term.subject) + _size(term.predicate) + _size(term.object)
     size = 2 * len(term.value.encode("utf-8")) + 64
-    if isinstance(term, ox.Literal):
+    if isinstance(term, Literal):
+        size += len(term.datatype) + len(term.language or "")
+    elif isinstance(term, ox.Literal):
         size += len(term.datatype.value) + len(term.language or "")
     return size
 
@@ -165,12 +152,13 @@ def main(store_path: str, conn: Connection, sandbox_mode: str = "required") -> N
                 f"query sandbox unavailable ({exc}); public queries are refused until the server runs where "
                 "seccomp or network namespaces work (or CASEGRAPH_QUERY_SANDBOX=off is set, which is unsafe)"
             )
-    from ingest.store import QuadStore, StoreError
+    from ingest.store.base import StoreError
+    from ingest.store.embedded import EmbeddedStore
 
     store: ox.Store | None = None
     if not failure:
         try:
-            store = QuadStore(store_path, read_only=True).store
+            store = EmbeddedStore(store_path, read_only=True).store
         except StoreError as exc:
             failure = f"store unavailable: {exc}"
     inspect("ASK {}")  # load the SPARQL grammar now, not during the first request

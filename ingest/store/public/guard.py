@@ -12,7 +12,7 @@ Three layers, each enough on its own for what it covers:
    spelling, nested in any subquery) are refused, and the parse tree's depth and size are bounded.
    A plain word scan for SERVICE/LOAD outside strings, IRIs and comments runs as well, so a
    query where rdflib's parse and the engine's might differ still cannot name a service.
-3. The worker itself cannot reach the network (api.sparql.sandbox): a gap in 1 and 2 stays a
+3. The worker itself cannot reach the network (ingest.store.public.sandbox): a gap in 1 and 2 stays a
    query error, not a request to another host.
 
 Remote data is never fetched otherwise: FROM / FROM NAMED and default-graph-uri /

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
+from ingest.store.rdf import Format
 
-# SPARQL results (SELECT, ASK): media type -> format key used by api.sparql.results.
+# SPARQL results (SELECT, ASK): media type -> format key used by ingest.store.public.results.
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"
 CSV = "text/csv"
@@ -17,16 +17,16 @@ SELECT_TYPES: dict[str, str] = {RESULTS_JSON: "json", RESULTS_XML: "xml", CSV: "
 ASK_TYPES: dict[str, str] = {RESULTS_JSON: "json", RESULTS_XML: "xml"}
 
 # RDF graphs (CONSTRUCT, DESCRIBE, service description, linked data): media type -> format.
-GRAPH_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
+GRAPH_TYPES: dict[str, Format] = {
+    "text/turtle": Format.TURTLE,
+    "application/n-triples": Format.NTRIPLES,
+    "application/rdf+xml": Format.RDFXML,
+    "application/ld+json": Format.JSONLD,
 }
 # RDF datasets (dumps).
-DATASET_TYPES: dict[str, ox.RdfFormat] = {
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
+DATASET_TYPES: dict[str, Format] = {
+    "application/n-quads": Format.NQUADS,
+    "application/trig": Format.TRIG,
 }
 
 # Generic or legacy names a client may ask for, answered with the canonical type.

@@ -1,5 +1,5 @@
 """SPARQL 1.1 query results (JSON, XML, CSV, TSV) written from a list of solutions, so a result
-cut at the row cap is still a well-formed document (pyoxigraph's serialisers only write whole
+cut at the row cap is still a well-formed document (the engines' serialisers only write whole
 results). JSON carries `"truncated": true` when rows were cut."""
 
 from __future__ import annotations
@@ -11,27 +11,24 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-import pyoxigraph as ox
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from ingest.store.terms import IRI, XSD_STRING, BlankNode, Literal, Triple
 
 Row = Sequence[Any]  # one term (or None) per variable, in variable order
 
 
 def _json_term(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, IRI):
         return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
+    if isinstance(term, BlankNode):
         return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
+    if isinstance(term, Literal):
         out: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
+        elif term.datatype != XSD_STRING:
+            out["datatype"] = term.datatype
         return out
-    if isinstance(term, ox.Triple):
+    if isinstance(term, Triple):
         return {
             "type": "triple",
             "value": {
@@ -58,17 +55,17 @@ def select_json(variables: list[str], rows: list[Row], truncated: bool) -> bytes
 
 
 def _xml_term(term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, IRI):
         return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
+    if isinstance(term, BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
+    if isinstance(term, Literal):
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        if term.datatype != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
-    if isinstance(term, ox.Triple):
+    if isinstance(term, Triple):
         return (
             f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
             f"</predicate><object>{_xml_term(term.object)}</object></triple>"
@@ -98,9 +95,9 @@ def select_xml(variables: list[str], rows: list[Row], truncated: bool) -> bytes:
 def _csv_value(term: Any) -> str:
     if term is None:
         return ""
-    if isinstance(term, ox.BlankNode):
+    if isinstance(term, BlankNode):
         return f"_:{term.value}"
-    if isinstance(term, ox.Triple):
+    if isinstance(term, Triple):
         return str(term)
     return str(term.value)
 
@@ -120,12 +117,12 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 def _tsv_term(term: Any) -> str:
     if term is None:
         return ""
-    if isinstance(term, ox.Literal):
+    if isinstance(term, Literal):
         text = '"' + term.value.translate(_TSV_ESCAPES) + '"'
         if term.language:
             return f"{text}@{term.language}"
-        if term.datatype.value != XSD_STRING:
-            return f"{text}^^<{term.datatype.value}>"
+        if term.datatype != XSD_STRING:
+            return f"{text}^^<{term.datatype}>"
         return text
     return str(term)  # <iri>, _:bnode, << triple >> in N-Triples syntax
 

@@ -1,6 +1,6 @@
 """An OS-level barrier that keeps a query worker off the network.
 
-The query guard (api.sparql.guard) refuses SERVICE and every other remote fetch after a real
+The query guard (ingest.store.public.guard) refuses SERVICE and every other remote fetch after a real
 parse, but a parser differs from the engine's own in corners nobody has found yet. This module
 makes such a gap harmless: before a worker opens the store, it installs a seccomp filter under
 which the process (every thread, and anything it would start) can create only Unix-domain

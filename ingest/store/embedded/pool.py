@@ -1,11 +1,11 @@
-"""A pool of query worker processes (api.sparql.worker) with a real deadline.
+"""A pool of query worker processes (ingest.store.embedded.worker) with a real deadline.
 
 Each request borrows one idle worker, sends it the job and waits for the answer without
 blocking the event loop (the pipe's file descriptor is watched by asyncio). When the deadline
 passes, the worker is killed and replaced, and the caller gets QueryTimeout: pyoxigraph cannot
 stop a running query, a process can be stopped. While a slow query holds one worker, the others
 go on serving; when every worker stays busy past the deadline, the caller gets PoolBusy.
-Who gets a worker when is the gate's business (api.sparql.fairness): each client a fair share.
+Who gets a worker when is the gate's business (ingest.store.fairness): each client a fair share.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from api.sparql.fairness import ClientBusy, FairGate
-from api.sparql.worker import Job, Outcome
+from ingest.store.base import Job, Outcome, PoolBusy, QueryTimeout, WorkerCrashed
+from ingest.store.fairness import ClientBusy, FairGate
 
 __all__ = ["ClientBusy", "PoolBusy", "QueryPool", "QueryTimeout", "WorkerCrashed"]
 
@@ -34,27 +34,15 @@ RESTART_DELAY = 5.0
 START_WAIT = 60.0
 
 
-class QueryTimeout(Exception):
-    """The query ran past the deadline; its worker was killed."""
-
-
-class PoolBusy(Exception):
-    """No worker became free before the deadline."""
-
-
-class WorkerCrashed(Exception):
-    """The worker died while evaluating the query (it has been replaced)."""
-
-
 class Worker:
-    """One worker: a fresh interpreter (`python -m api.sparql.worker`), not a fork of the server
+    """One worker: a fresh interpreter (`python -m ingest.store.embedded.worker`), not a fork of the server
     (forking a process that runs threads and holds a store open is unsafe), talking over a
     socket pair with multiprocessing's framing."""
 
     def __init__(self, store_path: Path, sandbox_mode: str = "required") -> None:
         ours, theirs = socket.socketpair()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "api.sparql.worker", str(store_path), str(theirs.fileno()), sandbox_mode],
+            [sys.executable, "-m", "ingest.store.embedded.worker", str(store_path), str(theirs.fileno()), sandbox_mode],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
         )
@@ -175,6 +163,14 @@ class QueryPool:
     def busy(self) -> int:
         """Workers evaluating a query right now."""
         return self.running
+
+    def health(self) -> dict[str, int]:
+        return {
+            "alive": sum(w.alive() for w in self.workers),
+            "busy": self.running,
+            "waiting": sum(len(q) for q in self.gate.queues.values()),
+            "killed_at_deadline": self.killed,
+        }
 
     def close(self) -> None:
         self.closed = True

@@ -1,0 +1,175 @@
+"""The store protocol: what build, export and the API may ask of wherever the graph lives.
+
+A backend (ingest.store.embedded: a pyoxigraph directory; others: a SPARQL 1.1 server) implements
+`Store`; callers get one from `ingest.store.connect(location)` and never see the engine. Values
+cross this seam as the project's own terms (ingest.store.terms) and syntaxes (ingest.store.rdf):
+bindings go in as terms, SELECT rows come back as plain strings, statements as `Quad`s.
+
+The public SPARQL endpoint is a separate service of a backend (`PublicQueries`), because it runs
+untrusted query text under a deadline: the embedded backend kills a worker process at the
+deadline, a server backend sets a client timeout and the server's own limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol, TypedDict, runtime_checkable
+
+from rdflib import Graph
+
+from ingest.store.rdf import Format
+from ingest.store.terms import Quad, Term, Triple
+
+Row = dict[str, str | None]
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    name: str
+    modified: datetime | None  # when the graph was last written (None: not known)
+
+
+# The public SPARQL job ----------------------------------------------------------------------------
+class Job(TypedDict):
+    query: str
+    accept: str | None
+    media_type: str | None  # a `format=` override, already resolved to a media type
+    default_graphs: list[str] | None  # default-graph-uri values (None: the union of all graphs)
+    named_graphs: list[str] | None  # named-graph-uri values
+    row_cap: int
+    byte_cap: int  # the serialised body stays under this many bytes (rows past it are cut)
+    max_depth: int  # bracket nesting; the parse tree's depth limit follows from it
+    base_iri: str | None  # relative IRIs in the query resolve against the endpoint's URL
+
+
+class Outcome(TypedDict):
+    status: int
+    media_type: str
+    body: bytes
+    truncated: bool
+    rows: int
+
+
+@dataclass(frozen=True)
+class QueryOptions:
+    """How the public query service runs: workers (or concurrent requests), the sandbox mode of
+    a local engine, and each client's share."""
+
+    workers: int = 2
+    sandbox: str = "required"
+    per_client: int | None = None
+    waiting_per_client: int = 4
+
+
+class QueryTimeout(Exception):
+    """The query ran past the deadline (and was stopped)."""
+
+
+class PoolBusy(Exception):
+    """No query slot became free before the deadline."""
+
+
+class WorkerCrashed(Exception):
+    """What evaluated the query died while doing it (it has been replaced)."""
+
+
+class PublicQueries(Protocol):
+    """Runs public SPARQL jobs, each within a deadline. ClientBusy (ingest.store.fairness) when
+    a client has its share running and waiting already."""
+
+    async def run(self, job: Job, timeout: float, client: str = "") -> Outcome: ...
+
+    def health(self) -> dict[str, int]:
+        """Counts for /health: alive, busy, waiting, killed_at_deadline."""
+        ...
+
+    def close(self) -> None: ...
+
+
+# The store ---------------------------------------------------------------------------------------
+@runtime_checkable
+class Store(Protocol):
+    location: str  # a directory, or a server's URL: what `--store` was given
+    path: Path | None  # the directory of a local store (files beside it live there), else None
+    # "oxigraph" where the engine takes Oxigraph's extensions (LATERAL), else "sparql11": the
+    # API then runs the plain SPARQL 1.1 variant of a query that has one (api.deps.load_query).
+    dialect: str
+
+    # reading
+    def select(self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True) -> list[Row]:
+        """Run a SELECT; rows of plain strings (None for unbound). `bindings` (name -> Term) are
+        substituted as RDF terms, never pasted into the text. `union`: the default graph is the
+        union of all graphs (else the store's default graph alone)."""
+        ...
+
+    def select_terms(
+        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+    ) -> Iterator[dict[str, Term | None]]:
+        """The same, with each value as a term."""
+        ...
+
+    def statements(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[Quad]:
+        """A SELECT whose rows bind ?s ?p ?o and ?g (unbound: the default graph), as quads: a
+        description keeps each statement's graph, which CONSTRUCT cannot."""
+        ...
+
+    def construct(
+        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+    ) -> Iterator[Triple]: ...
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Every statement (graph None), or those of the named graph `graph`."""
+        ...
+
+    def export(
+        self, fmt: Format, graphs: list[str] | None = None, prefixes: Mapping[str, str] | None = None
+    ) -> Iterator[bytes]:
+        """The store (default graph first, then each named graph) or only `graphs`, written in
+        `fmt` in chunks, never held whole. Chunks concatenate to one valid document."""
+        ...
+
+    def named_graphs(self) -> list[str]: ...
+
+    def graphs(self) -> list[GraphInfo]:
+        """The named graphs with when each was last written."""
+        ...
+
+    def last_modified(self) -> datetime | None:
+        """When anything in the store was last written."""
+        ...
+
+    def __len__(self) -> int: ...
+
+    # writing
+    def replace_graph(self, graph: Graph) -> int:
+        """Atomically replace the named graph `graph.identifier` with `graph`'s triples: a reader
+        sees the old graph or the new one, never half of it."""
+        ...
+
+    def replace_graph_ntriples(self, name: str, body: str) -> None:
+        """The same, from N-Triples text."""
+        ...
+
+    def drop_graph(self, name: str) -> None: ...
+
+    def load_file(self, path: Path, fmt: Format) -> None:
+        """Load a file in one transaction."""
+        ...
+
+    def bulk_load_file(self, path: Path, fmt: Format) -> None:
+        """Load a big file fast; not one transaction (callers check the syntax first)."""
+        ...
+
+    def flush(self) -> None: ...
+
+    # the public endpoint and lifetime
+    def public_queries(self, options: QueryOptions) -> PublicQueries: ...
+
+    def close(self) -> None: ...
