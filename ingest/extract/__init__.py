@@ -38,7 +38,7 @@ def extract_facts(document: SourceDocument) -> Facts:
     if not record.title:
         record.title = headline(ct, dates)
     provisions = find_provisions(ct)
-    people = find_people(ct, nlp.person_spans(ct.text))
+    people = find_people(ct, nlp.person_spans)
     orgs = find_organisations(ct)
     people = _drop_people_inside_organisations(people, orgs)
     events = make_consistent(EventExtractor(ct, people, orgs, dates, provisions).extract())

@@ -7,7 +7,8 @@ A capitalised run of two to four words is a person's name when the evidence arou
 - a surname ending ("-ov", "-enko", "-shvili", "-yan", "-uly", ...);
 - an apposition naming a role (", a lawyer", ", Minister of Justice", ", 43,");
 - a reporting verb ("said X"), a photo credit ("© 2016 X");
-- optionally, the statistical model's PERSON label.
+- optionally, the statistical model's PERSON label (the model reads only the sentences holding
+  a run the rules leave undecided).
 Then document-level propagation: a full name seen once makes later surname-only mentions
 (and first-name-only ones, "Ales and Nasta") mentions of the same person.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -24,6 +26,8 @@ from ingest.extract.resources import is_given_name, is_place, titles, vocabulary
 from ingest.extract.text import CleanText
 from ingest.model import Evidence
 from ingest.names import name_key
+
+PersonSpans = Callable[[str, list[tuple[int, int]]], list[tuple[int, int]]]
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*(?:’s|'s)?", re.U)
 # A surname joined to its particle: "al-Sayyed", "el-Masri", "bin-Laden", "ad-Din".
@@ -122,11 +126,11 @@ def _title_of(joined: str) -> tuple[str, str] | None:
 
 
 class _Finder:
-    def __init__(self, ct: CleanText, model_spans: list[tuple[int, int]]) -> None:
+    def __init__(self, ct: CleanText, person_spans: PersonSpans | None) -> None:
         self.ct = ct
         self.text = ct.text
         self.toks = _tokens(ct.text)
-        self.model_spans = model_spans
+        self.person_spans = person_spans
         self.not_name = word_set("not_name_words")
         self.honorifics = word_set("honorifics")
         self.particles = word_set("name_particles")
@@ -176,6 +180,7 @@ class _Finder:
 
     def candidates(self) -> list[Person]:
         scored = [p for i, j in self.runs() if (p := self._candidate(i, j)) is not None]
+        self._model_evidence(scored)
         accepted = [p for p in scored if p.score >= 2]
         # "X and Y", "X, Y and Z": a name coordinated with a person's name is a person's name
         # too (the title before the list covers them all: "defenders X and Y").
@@ -300,23 +305,37 @@ class _Finder:
             score += 1
         if re.search(r"(?:©|photo:?|credit:?)\s*(?:\d{4}\s+)?$", self.text[max(0, start - 12) : start], re.I):
             score += 2
-        by_model = False
-        if any(s < end and start < e for s, e in self.model_spans):
-            # The model alone is not enough (it tags street names and verbs): it needs one
-            # cue of its own, or the surname used alone elsewhere ("Kiai also noted").
-            alone = len(re.findall(rf"(?<![\w\-]){re.escape(words[-1])}(?![\w\-])", self.text)) > 1
-            if score >= 1 or alone:
-                by_model = score < 2  # the rules alone would not have taken it
-                score += 2
         person = Person(name=name, tokens=words, roles=roles, score=score)
         if kind_hint:
             person.kind = kind_hint
         person.mentions.append(PersonMention(start, end, self.text[start:end]))
-        if by_model:
-            person.evidence.append(self.ct.evidence(start, end, "person.name+ner", method="model"))
-        else:
-            person.evidence.append(self.ct.evidence(start, end, "person.name"))
+        person.evidence.append(self.ct.evidence(start, end, "person.name"))
         return person
+
+    def _model_evidence(self, scored: list[Person]) -> None:
+        """The statistical model's PERSON label as evidence for the runs the rules leave
+        undecided. The model alone is not enough (it tags street names and verbs): it needs one
+        cue of the rules, or the surname used alone elsewhere ("Kiai also noted"). Runs the
+        rules already accept gain nothing from it, so the model reads only the sentences
+        holding an undecided run (most of a report needs no model at all)."""
+        if self.person_spans is None:
+            return
+        undecided = []
+        for p in scored:
+            if p.score >= 2:
+                continue
+            alone = len(re.findall(rf"(?<![\w\-]){re.escape(p.tokens[-1])}(?![\w\-])", self.text)) > 1
+            if p.score >= 1 or alone:
+                undecided.append(p)
+        if not undecided:
+            return
+        regions = sorted({(s.start, s.end) for p in undecided for s in [self.ct.sentence_at(p.mentions[0].start)]})
+        spans = self.person_spans(self.text, regions)
+        for p in undecided:
+            m = p.mentions[0]
+            if any(s < m.end and m.start < e for s, e in spans):
+                p.score += 2
+                p.evidence[:1] = [self.ct.evidence(m.start, m.end, "person.name+ner", method="model")]
 
     def _sentence_initial(self, pos: int) -> bool:
         return not self.text[:pos].strip() or self.text[:pos].rstrip()[-1] in '.!?\n“"('
@@ -336,8 +355,10 @@ def title_like() -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
-def find_people(ct: CleanText, model_spans: list[tuple[int, int]] | None = None) -> list[Person]:
-    finder = _Finder(ct, model_spans or [])
+def find_people(ct: CleanText, person_spans: PersonSpans | None = None) -> list[Person]:
+    """People named in `ct`; `person_spans(text, regions)` (the statistical model, optional)
+    gives the character spans it labels PERSON inside the given regions of the text."""
+    finder = _Finder(ct, person_spans)
     found = finder.candidates()
     people: list[Person] = []
     for p in found:
