@@ -11,7 +11,7 @@ from pathlib import Path
 from ingest.errors import InputError
 from ingest.evaluation import evaluate, format_report, load_gold
 from ingest.pipeline import DEFAULT_WORKERS
-from ingest.store import StoreError, connect
+from ingest.store import StoreError, as_location, connect
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,7 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--gold", type=Path, required=True, help="folder of gold facts files (*.yaml)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON (errors included)")
     p.add_argument("--details", action="store_true", help="list every miss, spurious fact and wrong value first")
-    p.add_argument("--store", type=Path, help="build into this store (default: a temporary one, removed afterwards)")
+    p.add_argument(
+        "--store",
+        type=as_location,
+        help="build into this store, a directory or a server's URL (default: a temporary one, removed afterwards)",
+    )
     p.add_argument(
         "--workers",
         "-j",

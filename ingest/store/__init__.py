@@ -2,6 +2,8 @@
 (ingest.store.base) and get a backend from `connect(location)`:
 
 - a directory: the embedded backend (ingest.store.embedded, a pyoxigraph store);
+- an http(s) URL: the remote backend (ingest.store.remote, any SPARQL 1.1 server; its endpoints
+  and credentials come from the environment, see ingest.store.remote.ServerSettings).
 
 Values crossing the seam are the project's own terms (ingest.store.terms) and syntaxes
 (ingest.store.rdf); no caller sees the engine.
@@ -49,7 +51,9 @@ def connect(location: Location | None = None, *, read_only: bool = False) -> Sto
     not a new empty one."""
     where = as_location(location)
     if isinstance(where, str):
-        raise StoreError(f"{where}: no backend here for a store on a server")
+        from ingest.store.remote import RemoteStore
+
+        return RemoteStore(where, read_only=read_only)
     from ingest.store.embedded import EmbeddedStore
 
     return EmbeddedStore(where, read_only=read_only)
@@ -67,7 +71,10 @@ def public_queries(location: Location, options: QueryOptions) -> PublicQueries:
     store, so a missing store is reported per query (503 with the reason)."""
     where = as_location(location)
     if isinstance(where, str):
-        raise StoreError(f"{where}: no backend here for a store on a server")
+        from ingest.store.remote import ServerSettings
+        from ingest.store.remote import public_queries as remote_queries
+
+        return remote_queries(ServerSettings.from_env(where), options)
     from ingest.store.embedded import public_queries as embedded_queries
 
     return embedded_queries(where, options)

@@ -287,7 +287,8 @@ class EmbeddedStore:
         ]
 
     def last_modified(self) -> datetime | None:
-        known = [datetime.fromisoformat(v) for v in self._read_times().values()]
+        times = self._read_times() if self.path is not None else self._modified
+        known = [datetime.fromisoformat(v) for v in times.values()]
         files = None if self.path is None else files_modified(self.path)
         candidates = [t for t in [*known, files] if t is not None]
         return max(candidates) if candidates else None

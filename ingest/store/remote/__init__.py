@@ -1,0 +1,389 @@
+"""The remote backend: any SPARQL 1.1 server, over the SPARQL 1.1 Query, Update and Graph Store
+HTTP protocols (httpx).
+
+`connect("http://127.0.0.1:7878")` works as it is for `oxigraph serve` (its /query, /update and
+/store endpoints). Another server names its endpoints and credentials in the environment, never
+on the command line (ServerSettings). A document graph is replaced in one update request (DROP +
+INSERT DATA + its modification time), which the server applies as one transaction: a reader
+never sees half a document.
+
+When each graph was last written lives in the store itself, in the graph META_GRAPH, so every
+process serving the store (replicas) sees the same times; that graph is left out of the graph
+list, the counts and the exports.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rdflib import Graph
+
+from ingest.store import rdf
+from ingest.store.base import GraphInfo, PublicQueries, QueryOptions, Row, StoreError
+from ingest.store.rdf import Format
+from ingest.store.sparql_text import bind
+from ingest.store.terms import IRI, Quad, Term, Triple
+
+META_GRAPH = "urn:x-casegraph:store:graph-times"
+# A private predicate: no document graph can say it of itself.
+MODIFIED = "urn:x-casegraph:store:modified"
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+RESULTS_JSON = "application/sparql-results+json"
+
+# Endpoint paths per server kind (CASEGRAPH_STORE_SERVER); each can be overridden on its own.
+SERVERS: dict[str, dict[str, str]] = {
+    "oxigraph": {"query": "/query", "update": "/update", "graph": "/store"},
+    "virtuoso": {"query": "/sparql", "update": "/sparql-auth", "graph": "/sparql-graph-crud-auth"},
+    "generic": {"query": "/sparql", "update": "/sparql", "graph": "/rdf-graph-store"},
+}
+
+
+def is_url(location: object) -> bool:
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Where a server answers and how to reach it. From the environment:
+
+    CASEGRAPH_STORE_SERVER         oxigraph (default), virtuoso or generic: the endpoint layout
+    CASEGRAPH_STORE_QUERY_PATH     the SPARQL 1.1 Query endpoint (oxigraph /query, virtuoso /sparql)
+    CASEGRAPH_STORE_UPDATE_PATH    the SPARQL 1.1 Update endpoint (oxigraph /update, virtuoso /sparql-auth)
+    CASEGRAPH_STORE_GRAPH_PATH     the Graph Store Protocol endpoint (oxigraph /store,
+                                   virtuoso /sparql-graph-crud-auth)
+    CASEGRAPH_STORE_USER           user for updates and graph writes (digest auth), if the server wants one
+    CASEGRAPH_STORE_PASSWORD       its password
+    CASEGRAPH_STORE_TIMEOUT        seconds one store request may take (default 120)
+    """
+
+    base: str
+    kind: str = "oxigraph"
+    query: str = "/query"
+    update: str = "/update"
+    graph: str = "/store"
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 120.0
+
+    @classmethod
+    def from_env(cls, base: str, environ: Mapping[str, str] | None = None) -> ServerSettings:
+        env = os.environ if environ is None else environ
+        kind = env.get("CASEGRAPH_STORE_SERVER", "oxigraph").lower()
+        if kind not in SERVERS:
+            raise StoreError(f"CASEGRAPH_STORE_SERVER must be one of {', '.join(SERVERS)}, not {kind!r}")
+        paths = SERVERS[kind]
+        try:
+            timeout = float(env.get("CASEGRAPH_STORE_TIMEOUT", "120"))
+        except ValueError:
+            raise StoreError("CASEGRAPH_STORE_TIMEOUT must be a number of seconds") from None
+        return cls(
+            base=base.rstrip("/"),
+            kind=kind,
+            query=env.get("CASEGRAPH_STORE_QUERY_PATH", paths["query"]),
+            update=env.get("CASEGRAPH_STORE_UPDATE_PATH", paths["update"]),
+            graph=env.get("CASEGRAPH_STORE_GRAPH_PATH", paths["graph"]),
+            user=env.get("CASEGRAPH_STORE_USER") or None,
+            password=env.get("CASEGRAPH_STORE_PASSWORD") or None,
+            timeout=timeout,
+        )
+
+    def url(self, path: str) -> str:
+        return path if is_url(path) else self.base + path
+
+    def auth(self) -> httpx.Auth | None:
+        if self.user is None:
+            return None
+        return httpx.DigestAuth(self.user, self.password or "")
+
+    def union_params(self, union: bool) -> dict[str, str]:
+        """Query parameters that make the default graph the union of all graphs. Oxigraph takes
+        `union-default-graph`; Virtuoso's default graph is the union already (so there `union`
+        False still sees every graph: the project's queries that ask for it name their graphs)."""
+        return {"union-default-graph": ""} if union and self.kind == "oxigraph" else {}
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+class RemoteStore:
+    """The `Store` protocol (ingest.store.base) over a SPARQL 1.1 server."""
+
+    path: Path | None = None
+
+    def __init__(self, url: str, *, read_only: bool = False, settings: ServerSettings | None = None) -> None:
+        self.settings = settings or ServerSettings.from_env(url)
+        self.location = self.settings.base
+        self.dialect = "oxigraph" if self.settings.kind == "oxigraph" else "sparql11"
+        self.read_only = read_only
+        self.client = httpx.Client(timeout=self.settings.timeout, auth=None)
+        try:
+            self._get(self.settings.query, {"query": "ASK {}"}, RESULTS_JSON)
+        except StoreError:
+            self.client.close()
+            raise
+
+    def close(self) -> None:
+        self.client.close()
+
+    # transport ----------------------------------------------------------------------------
+    def _fail(self, what: str, exc: Exception | httpx.Response) -> StoreError:
+        if isinstance(exc, httpx.Response):
+            detail = f"HTTP {exc.status_code}: {exc.text.strip()[:500]}"
+        else:
+            detail = str(exc) or type(exc).__name__
+        return StoreError(f"{self.location}: {what} failed: {detail}")
+
+    def _get(self, path: str, params: dict[str, str], accept: str) -> bytes:
+        try:
+            r = self.client.get(self.settings.url(path), params=params, headers={"Accept": accept})
+        except httpx.HTTPError as exc:
+            raise self._fail("a query", exc) from exc
+        if r.status_code != 200:
+            raise self._fail("a query", r)
+        return r.content
+
+    def _query(self, query: str, accept: str, union: bool) -> bytes:
+        params = self.settings.union_params(union)
+        try:
+            r = self.client.post(
+                self.settings.url(self.settings.query),
+                params=params,
+                data={"query": query},
+                headers={"Accept": accept},
+            )
+        except httpx.HTTPError as exc:
+            raise self._fail("a query", exc) from exc
+        if r.status_code != 200:
+            raise self._fail("a query", r)
+        return r.content
+
+    def _update(self, update: str) -> None:
+        self._writable()
+        try:
+            r = self.client.post(
+                self.settings.url(self.settings.update),
+                content=update.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update"},
+                auth=self.settings.auth() or httpx.USE_CLIENT_DEFAULT,
+            )
+        except httpx.HTTPError as exc:
+            raise self._fail("an update", exc) from exc
+        if r.status_code not in (200, 201, 204):
+            raise self._fail("an update", r)
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.location}: opened read-only")
+
+    def _graph_get(self, graph: str | None, accept: str = "application/n-triples") -> bytes:
+        params = {"default": ""} if graph is None else {"graph": graph}
+        try:
+            r = self.client.get(
+                self.settings.url(self.settings.graph),
+                params=params,
+                headers={"Accept": accept},
+                auth=self.settings.auth() or httpx.USE_CLIENT_DEFAULT,
+            )
+        except httpx.HTTPError as exc:
+            raise self._fail("reading a graph", exc) from exc
+        if r.status_code == 404:
+            return b""
+        if r.status_code != 200:
+            raise self._fail("reading a graph", r)
+        return r.content
+
+    # writing ------------------------------------------------------------------------------
+    def _stamp(self, names: list[str]) -> str:
+        """Update text that sets the modification time of `names` to now."""
+        if not names:
+            return ""
+        now = f'"{_now()}"^^<{XSD_DATETIME}>'
+        values = " ".join(str(IRI(n)) for n in names)
+        return (
+            f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?g <{MODIFIED}> ?t }} }} "
+            f"WHERE {{ VALUES ?g {{ {values} }} GRAPH <{META_GRAPH}> {{ ?g <{MODIFIED}> ?t }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ "
+            + " ".join(f"{IRI(n)!s} <{MODIFIED}> {now} ." for n in names)
+            + " } }"
+        )
+
+    def replace_graph(self, graph: Graph) -> int:
+        body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        self.replace_graph_ntriples(str(graph.identifier), body)
+        return len(graph)
+
+    def replace_graph_ntriples(self, name: str, body: str) -> None:
+        iri = IRI(name)
+        self._update(
+            f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }} ;\n" + self._stamp([name])
+        )
+
+    def drop_graph(self, name: str) -> None:
+        iri = IRI(name)
+        self._update(f"DROP SILENT GRAPH {iri} ;\nDELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {iri} <{MODIFIED}> ?t }} }}")
+
+    def load_file(self, path: Path, fmt: Format) -> None:
+        """One request per graph of the file (Graph Store POST), or, on Oxigraph, the whole file
+        in one request to its dataset endpoint."""
+        self._writable()
+        if self.settings.kind == "oxigraph" or not fmt.supports_datasets:
+            self._post_file(path, fmt)
+        else:
+            self._post_by_graph(path, fmt)
+        self._stamp_all()
+
+    def bulk_load_file(self, path: Path, fmt: Format) -> None:
+        self.load_file(path, fmt)
+
+    def _post_file(self, path: Path, fmt: Format) -> None:
+        params = {} if fmt.supports_datasets and self.settings.kind == "oxigraph" else {"default": ""}
+        try:
+            with path.open("rb") as f:
+                r = self.client.post(
+                    self.settings.url(self.settings.graph),
+                    params=params,
+                    content=f,
+                    headers={"Content-Type": fmt.media_type},
+                    auth=self.settings.auth() or httpx.USE_CLIENT_DEFAULT,
+                )
+        except httpx.HTTPError as exc:
+            raise self._fail(f"loading {path}", exc) from exc
+        if r.status_code not in (200, 201, 204):
+            raise self._fail(f"loading {path}", r)
+
+    def _post_by_graph(self, path: Path, fmt: Format) -> None:
+        by_graph: dict[str | None, list[Triple]] = {}
+        for quad in rdf.parse(fmt=fmt, path=path):
+            by_graph.setdefault(None if quad.graph is None else quad.graph.value, []).append(quad.triple)
+        for graph, triples in by_graph.items():
+            params = {"default": ""} if graph is None else {"graph": graph}
+            try:
+                r = self.client.post(
+                    self.settings.url(self.settings.graph),
+                    params=params,
+                    content=rdf.serialize(triples, Format.NTRIPLES),
+                    headers={"Content-Type": Format.NTRIPLES.media_type},
+                    auth=self.settings.auth() or httpx.USE_CLIENT_DEFAULT,
+                )
+            except httpx.HTTPError as exc:
+                raise self._fail(f"loading {path}", exc) from exc
+            if r.status_code not in (200, 201, 204):
+                raise self._fail(f"loading {path}", r)
+
+    def _stamp_all(self) -> None:
+        # A loaded file may add to any graph: all count as changed (a time too new costs a cache
+        # entry, a time too old would serve stale pages).
+        names = self.named_graphs()
+        for start in range(0, len(names), 500):
+            self._update(self._stamp(names[start : start + 500]))
+
+    def flush(self) -> None:
+        """Every request is committed by the server when it answers."""
+
+    # reading ------------------------------------------------------------------------------
+    def select(self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True) -> list[Row]:
+        return rdf.result_values(self._query(bind(query, bindings), RESULTS_JSON, union), RESULTS_JSON)
+
+    def select_terms(
+        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+    ) -> Iterator[dict[str, Term | None]]:
+        answer = rdf.parse_results(self._query(bind(query, bindings), RESULTS_JSON, union), RESULTS_JSON)
+        if isinstance(answer, bool):
+            raise StoreError("an ASK answer where rows were expected")
+        names, rows = answer
+        for row in rows:
+            yield dict(zip(names, row, strict=True))
+
+    def statements(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[Quad]:
+        for row in self.select_terms(query, bindings):
+            graph = row.get("g")
+            yield Quad(row["s"], row["p"], row["o"], graph if isinstance(graph, IRI) else None)  # type: ignore[arg-type]
+
+    def construct(
+        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+    ) -> Iterator[Triple]:
+        data = self._query(bind(query, bindings), Format.NTRIPLES.media_type, union)
+        for quad in rdf.parse(data, Format.NTRIPLES):
+            yield quad.triple
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        names: list[str | None] = [None, *self.named_graphs()] if graph is None else [graph]
+        for name in names:
+            data = self._graph_get(name)
+            iri = None if name is None else IRI(name)
+            for quad in rdf.parse(data, Format.NTRIPLES):
+                yield Quad(quad.subject, quad.predicate, quad.object, iri)
+
+    def export(
+        self, fmt: Format, graphs: list[str] | None = None, prefixes: Mapping[str, str] | None = None
+    ) -> Iterator[bytes]:
+        """One Graph Store request per graph, each rewritten into `fmt` (with its graph name in a
+        dataset syntax): the store is never held whole. Chunks after the first carry no prefixes,
+        so they concatenate to one document."""
+        names: list[str | None] = [None, *self.named_graphs()] if graphs is None else list(graphs)
+        first = True
+        for name in names:
+            data = self._graph_get(name)
+            if not data.strip():
+                continue
+            yield rdf.reserialize(data, Format.NTRIPLES, fmt, name, prefixes if first else None)
+            first = False
+        if first and fmt in (Format.JSONLD, Format.RDFXML):
+            yield rdf.serialize([], fmt)
+
+    def named_graphs(self) -> list[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
+        return sorted(g for r in rows if (g := r["g"]) is not None and g != META_GRAPH)
+
+    def graphs(self) -> list[GraphInfo]:
+        times = self._times()
+        return [GraphInfo(name, times.get(name)) for name in self.named_graphs()]
+
+    def _times(self) -> dict[str, datetime | None]:
+        rows = self.select(f"SELECT ?g ?t WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{MODIFIED}> ?t }} }}", union=False)
+        return {r["g"] or "": _parse_time(r["t"]) for r in rows}
+
+    def last_modified(self) -> datetime | None:
+        rows = self.select(f"SELECT (MAX(?t) AS ?last) WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{MODIFIED}> ?t }} }}")
+        return _parse_time(rows[0]["last"]) if rows else None
+
+    def __len__(self) -> int:
+        rows = self.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(?g != <{META_GRAPH}>) }} }}",
+            union=False,
+        )
+        default_and_named = int(rows[0]["n"] or 0)
+        if self.settings.kind != "oxigraph":
+            # Where the default graph is the union already, the first branch counted every graph.
+            rows = self.select(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }}"
+            )
+            return int(rows[0]["n"] or 0)
+        return default_and_named
+
+    def public_queries(self, options: QueryOptions) -> PublicQueries:
+        return public_queries(self.settings, options)
+
+
+def public_queries(settings: ServerSettings, options: QueryOptions) -> PublicQueries:
+    from ingest.store.remote.queries import RemoteQueries
+
+    return RemoteQueries(settings, options)

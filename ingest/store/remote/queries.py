@@ -1,0 +1,200 @@
+"""Public SPARQL queries on a remote server, under the same policy as the embedded workers.
+
+The query text is checked here first (ingest.store.public.guard: one query, no update, no SERVICE), then
+sent to the server with the deadline as the client's timeout (and, where the server takes one,
+as its own limit: Virtuoso's `timeout` parameter; `oxigraph serve --timeout-s` is set when the
+server starts). The answer is read in a line-based syntax (TSV for SELECT, N-Triples for graphs)
+only up to the row and byte caps, so a huge result is never read whole, then written in the
+format the client asked for, exactly as the embedded workers write it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import httpx
+
+from ingest.store import rdf
+from ingest.store.base import Job, Outcome, PoolBusy, QueryOptions, QueryTimeout
+from ingest.store.fairness import FairGate
+from ingest.store.public import formats, results
+from ingest.store.public.guard import QueryRefused, inspect
+from ingest.store.rdf import Format
+from ingest.store.remote import ServerSettings
+
+TSV = "text/tab-separated-values"
+NTRIPLES = "application/n-triples"
+
+
+def _error(status: int, message: str) -> Outcome:
+    return {
+        "status": status,
+        "media_type": "text/plain",
+        "body": message.encode("utf-8"),
+        "truncated": False,
+        "rows": 0,
+    }
+
+
+def _choose(job: Job, offers: dict[str, Any], aliases: dict[str, str]) -> str | None:
+    if job["media_type"]:
+        wanted = aliases.get(job["media_type"], job["media_type"])
+        return wanted if wanted in offers else None
+    return formats.negotiate(job["accept"], list(offers), aliases)
+
+
+class RemoteQueries:
+    """`PublicQueries` over a SPARQL 1.1 server: at most `workers` requests at once, each
+    client a fair share (ingest.store.fairness)."""
+
+    def __init__(self, settings: ServerSettings, options: QueryOptions) -> None:
+        self.settings = settings
+        self.size = options.workers
+        self.client = httpx.AsyncClient()
+        self.gate = FairGate(
+            options.workers, options.per_client or max(1, options.workers - 1), options.waiting_per_client
+        )
+        self.running = 0
+        self.killed = 0  # queries stopped at the deadline
+
+    def health(self) -> dict[str, int]:
+        return {
+            "alive": self.size,
+            "busy": self.running,
+            "waiting": sum(len(q) for q in self.gate.queues.values()),
+            "killed_at_deadline": self.killed,
+        }
+
+    def close(self) -> None:
+        client = self.client
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None and loop.is_running():
+            loop.create_task(client.aclose())
+
+    async def run(self, job: Job, timeout: float, client: str = "") -> Outcome:
+        deadline = time.monotonic() + timeout
+        try:
+            await self.gate.acquire(client, timeout)
+        except TimeoutError:
+            raise PoolBusy from None
+        self.running += 1
+        try:
+            return await self._run(job, deadline)
+        finally:
+            self.running -= 1
+            self.gate.release(client)
+
+    async def _run(self, job: Job, deadline: float) -> Outcome:
+        try:
+            inspection = inspect(job["query"], job["max_depth"])
+        except QueryRefused as exc:
+            return _error(exc.status, str(exc))
+        form = inspection.form
+        graph_result = form in ("CONSTRUCT", "DESCRIBE")
+        offers: dict[str, Any]
+        if graph_result:
+            offers, aliases = formats.GRAPH_TYPES, formats.GRAPH_ALIASES
+        else:
+            offers = formats.SELECT_TYPES if form == "SELECT" else formats.ASK_TYPES
+            aliases = formats.ALIASES
+        media_type = _choose(job, offers, aliases)
+        if media_type is None:
+            return _error(406, f"no acceptable format for a {form} result; this endpoint offers: " + ", ".join(offers))
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise QueryTimeout
+        params: list[tuple[str, Any]] = []
+        if job["default_graphs"] is None and job["named_graphs"] is None:
+            if not inspection.has_dataset:
+                params += list(self.settings.union_params(True).items())
+        else:  # the protocol dataset replaces the query's own (SPARQL 1.1 Protocol 2.1.4)
+            params += [("default-graph-uri", g) for g in job["default_graphs"] or []]
+            params += [("named-graph-uri", g) for g in job["named_graphs"] or []]
+        if self.settings.kind == "virtuoso":
+            params.append(("timeout", str(max(1, int(remaining * 1000)))))
+        accept = NTRIPLES if graph_result else (TSV if form == "SELECT" else formats.RESULTS_JSON)
+        try:
+            body, cut = await self._fetch(job, params, accept, remaining)
+        except (httpx.TimeoutException, TimeoutError):
+            self.killed += 1
+            raise QueryTimeout from None
+        except httpx.HTTPError as exc:
+            return _error(502, f"the store did not answer: {exc}")
+        except _ServerRefused as exc:
+            return _error(exc.status, exc.message)
+        try:
+            if graph_result:
+                return self._graph(body, cut, media_type, job)
+            answer = rdf.parse_results(body, accept)
+        except SyntaxError as exc:
+            return _error(502, f"the store's answer could not be read: {exc}")
+        if isinstance(answer, bool):
+            body = results.ASK_WRITERS[formats.ASK_TYPES[media_type]](answer)
+            return {"status": 200, "media_type": media_type, "body": body, "truncated": False, "rows": 1}
+        variables, rows_iter = answer
+        rows: list[Any] = list(rows_iter)
+        truncated = cut
+        if len(rows) > job["row_cap"]:
+            rows, truncated = rows[: job["row_cap"]], True
+        write = results.SELECT_WRITERS[formats.SELECT_TYPES[media_type]]
+        out = write(variables, rows, truncated)
+        while len(out) > job["byte_cap"] and rows:
+            rows, truncated = rows[: len(rows) // 2], True
+            out = write(variables, rows, truncated)
+        return {"status": 200, "media_type": media_type, "body": out, "truncated": truncated, "rows": len(rows)}
+
+    def _graph(self, body: bytes, cut: bool, media_type: str, job: Job) -> Outcome:
+        triples = [q.triple for q in rdf.parse(body, Format.NTRIPLES)]
+        truncated = cut
+        if len(triples) > job["row_cap"]:
+            triples, truncated = triples[: job["row_cap"]], True
+        fmt = formats.GRAPH_TYPES[media_type]
+        out = rdf.serialize(triples, fmt)
+        while len(out) > job["byte_cap"] and triples:
+            triples, truncated = triples[: len(triples) // 2], True
+            out = rdf.serialize(triples, fmt)
+        return {"status": 200, "media_type": media_type, "body": out, "truncated": truncated, "rows": len(triples)}
+
+    async def _fetch(self, job: Job, params: list[tuple[str, Any]], accept: str, timeout: float) -> tuple[bytes, bool]:
+        """The answer's first lines: up to the row cap (plus the header) and twice the byte cap
+        (the line syntax is wordier than most result formats); True when lines were left."""
+        limit_lines = job["row_cap"] + 2
+        limit_bytes = 2 * job["byte_cap"]
+        kept = bytearray()
+        cut = False
+        request = self.client.stream(
+            "POST",
+            self.settings.url(self.settings.query),
+            params=params,
+            data={"query": job["query"]},
+            headers={"Accept": accept},
+            timeout=httpx.Timeout(timeout),
+        )
+        async with asyncio.timeout(timeout):
+            async with request as response:
+                if response.status_code != 200:
+                    text = (await response.aread()).decode("utf-8", "replace").strip()
+                    status = 400 if response.status_code == 400 else 502
+                    raise _ServerRefused(status, f"the store refused the query: {text[:1000]}")
+                async for chunk in response.aiter_bytes():
+                    kept += chunk
+                    if kept.count(b"\n") > limit_lines or len(kept) > limit_bytes:
+                        cut = True
+                        break
+        if cut:  # keep whole lines only: each is a row (TSV) or a triple (N-Triples)
+            lines = bytes(kept).split(b"\n")
+            whole = lines[: min(len(lines) - 1, limit_lines)]
+            return b"\n".join(whole) + b"\n", True
+        return bytes(kept), False
+
+
+class _ServerRefused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

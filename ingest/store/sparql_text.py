@@ -1,0 +1,169 @@
+"""Binding values into SPARQL 1.1 query text, for servers that take no separate bindings.
+
+The embedded engine substitutes variables itself; over the SPARQL 1.1 Protocol there is no such
+parameter, so the bindings become `VALUES` blocks: one at the start of the query's WHERE group
+(so each bound variable is bound in the answer, as the engine's substitution leaves it), and one
+in every inner group that mentions a bound variable. SPARQL evaluates a group on its own, from
+the inside out, so a FILTER in a nested group (`GRAPH ?g { ... FILTER (?x = ?bound) }`) would
+otherwise see the variable unbound; with the block there it sees the value, as substitution
+would. Joining a constant where it is already bound changes no answer. A sub-SELECT passes on
+only the bound variables it projects: its others are its own.
+
+The values are terms (ingest.store.terms) written in N-Triples syntax: an IRI is checked when it
+is made and a literal escaped, so nothing but a term reaches the text. The scanner skips
+strings, IRIs and comments, so a brace inside them never counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ingest.store.terms import Term, as_term
+
+_KEYWORD = re.compile(r"[A-Za-z_][\w\-]*(?::[\w\-.]*)?")  # a prefixed name is one token
+_VARIABLE = re.compile(r"[A-Za-z0-9_]+")
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def _tokens(query: str) -> Iterator[tuple[int, str]]:
+    """(offset, token) for each brace and bare word outside strings, IRIs and comments."""
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "\"'":
+            quote = c * 3 if query.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not query.startswith(quote, j):
+                j += 2 if query[j] == "\\" else 1
+            i = j + len(quote)
+        elif c == "<" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] not in "=<":
+            end = query.find(">", i)
+            # `<` as an operator (`?a <?b`) has no closing `>` before whitespace.
+            if end > 0 and not any(ch.isspace() for ch in query[i:end]):
+                i = end + 1
+            else:
+                i += 1
+        elif c in "?$":
+            m = _VARIABLE.match(query, i + 1)
+            if m:
+                yield i, "?" + m.group()
+            i = i + 1 + (len(m.group()) if m else 0)
+        elif c in "{}()*":
+            yield i, c
+            i += 1
+        elif c.isalpha():
+            m = _KEYWORD.match(query, i)
+            word = m.group() if m else c
+            yield i, word.upper()
+            i += len(word)
+        else:
+            i += 1
+
+
+def _groups(query: str, bound: set[str]) -> list[tuple[int, set[str]]]:
+    """Where a VALUES block goes: (offset just inside a group's `{`, the bound variables to put
+    there). The query's own WHERE group takes every binding (a bound variable is projected);
+    any other group takes those it mentions. A sub-SELECT passes on only what it projects (its
+    other variables are its own); a VALUES data block, a CONSTRUCT template and a LATERAL group
+    (and what it holds) take nothing."""
+    tokens = list(_tokens(query))
+    closing: dict[int, int] = {}
+    opened: list[int] = []
+    for k, (_offset, token) in enumerate(tokens):
+        if token == "{":
+            opened.append(k)
+        elif token == "}" and opened:
+            closing[opened.pop()] = k
+    out: list[tuple[int, set[str]]] = []
+    frames: list[set[str] | None] = []  # per open brace: what its groups may take (None: nothing)
+    form, after_where, top_groups = "", False, 0
+    pending_values = False
+    pending_select: set[str] | bool | None = False  # a sub-SELECT's projection, until its group
+    for k, (offset, token) in enumerate(tokens):
+        depth = len(frames)
+        if token == "{":
+            parent = frames[-1] if frames else bound
+            # A LATERAL group sees the bindings from its left by substitution already, and
+            # Oxigraph refuses a VALUES there on a variable the left side binds.
+            lateral = k > 0 and tokens[k - 1][1] == "LATERAL"
+            if pending_values or parent is None or lateral:
+                frames.append(None)
+                pending_values = False
+                continue
+            if depth == 0:
+                top_groups += 1
+                is_where = after_where or form in ("SELECT", "ASK", "DESCRIBE") or top_groups == 2
+                if not is_where:  # the CONSTRUCT template
+                    frames.append(None)
+                    continue
+                frames.append(set(bound))
+                out.append((offset + 1, set(bound)))
+                continue
+            allowed = set(parent)
+            if pending_select is not False:
+                allowed = allowed if pending_select is None else allowed & pending_select  # type: ignore[operator]
+                pending_select = False
+            frames.append(allowed)
+            if k + 1 < len(tokens) and tokens[k + 1][1] == "SELECT":  # `{ SELECT ... }` holds the subquery alone
+                continue
+            inside = {t[1:] for _o, t in tokens[k + 1 : closing.get(k, len(tokens))] if t.startswith("?")}
+            chosen = allowed & inside
+            if chosen:
+                out.append((offset + 1, chosen))
+        elif token == "}":
+            if frames:
+                frames.pop()
+        elif token == "VALUES":
+            pending_values = True
+        elif depth == 0 and token in _FORMS and not form:
+            form = token
+        elif depth == 0 and token == "WHERE":
+            after_where = True
+        elif depth > 0 and token == "SELECT":
+            pending_select = _projection(tokens, k)
+    if not out:
+        raise ValueError("the query has no WHERE group to bind values in")
+    return out
+
+
+def _projection(tokens: list[tuple[int, str]], k: int) -> set[str] | None:
+    """The variables the SELECT at token k projects (None for `*`); not those it computes with
+    AS, which a binding must not pre-empt."""
+    projected: set[str] = set()
+    level = 0
+    previous = ""
+    for _offset, token in tokens[k + 1 :]:
+        if token == "{" or (level == 0 and token == "WHERE"):
+            break
+        if token == "(":
+            level += 1
+        elif token == ")":
+            level -= 1
+        elif token == "*" and level == 0:
+            return None
+        elif token.startswith("?") and level == 0 and previous != "AS":
+            projected.add(token[1:])
+        previous = token
+    return projected
+
+
+def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
+    """`query` with `bindings` (variable name -> term or Python value) as VALUES blocks."""
+    if not bindings:
+        return query
+    terms: dict[str, Term] = {name: as_term(value) for name, value in bindings.items()}
+    for name in terms:
+        if not _VARIABLE.fullmatch(name):
+            raise ValueError(f"not a variable name: {name!r}")
+    out = query
+    for at, names in sorted(_groups(query, set(terms)), key=lambda g: g[0], reverse=True):  # offsets stay valid
+        chosen = [name for name in terms if name in names]
+        header = " ".join(f"?{name}" for name in chosen)
+        row = " ".join(str(terms[name]) for name in chosen)
+        out = f"{out[:at]} VALUES ({header}) {{ ({row}) }}\n{out[at:]}"
+    return out
