@@ -13,7 +13,7 @@ from ingest.extract.consistency import make_consistent
 from ingest.extract.dates import find_dates
 from ingest.extract.events import EventExtractor
 from ingest.extract.headline import headline
-from ingest.extract.metadata import published_date, publishers, reference_code
+from ingest.extract.metadata import published_date, publishers, reference_code, url_date
 from ingest.extract.organisations import Organisation, find_organisations
 from ingest.extract.people import Person, find_people
 from ingest.extract.provisions import find_provisions
@@ -28,11 +28,13 @@ __all__ = ["extract_facts"]
 def extract_facts(document: SourceDocument) -> Facts:
     ct = clean(document.text)
     record = document.record
-    dates = find_dates(ct, record.published)
+    # The page's address dates it more weakly than its text: it only gives years.
+    in_url = url_date(record.source_url)
+    dates = find_dates(ct, record.published, in_url)
     if not record.published:
         record.published = published_date(ct, dates)
         if record.published:
-            dates = find_dates(ct, record.published)
+            dates = find_dates(ct, record.published, in_url)
     if not record.reference:
         record.reference = reference_code(ct)
     if not record.title:

@@ -21,7 +21,19 @@ from ingest.extract.text import CleanText, months
 _MONTHS = months()
 _M = "(?:" + "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True)) + r")\.?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # A machine timestamp ("2006-12-09T10:00:00+0200"): a page's own date, never an act's.
+    (
+        "timestamp",
+        re.compile(
+            r"\b(?P<y>(?:19|20)\d{2})-(?P<mn>\d{2})-(?P<d>\d{2})T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+        ),
+    ),
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<mn>\d{2})-(?P<d>\d{2})\b")),
+    # A two-digit year only in a news agency's dateline: "Baku/13.11.19/Turan:".
+    (
+        "dmy-short",
+        re.compile(r"(?:(?<=/)|(?<=^)|(?<=\n))\s*(?P<d>\d{1,2})\.(?P<mn>\d{1,2})\.(?P<yy>\d{2})(?=\s*/|\s*[:–—])"),
+    ),
     ("dmy-num", re.compile(r"\b(?P<d>\d{1,2})[./](?P<mn>\d{1,2})[./](?P<y>(?:19|20)\d{2})\b")),
     (
         "dmy",
@@ -50,6 +62,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(rf"\b(?:[Ii]n|[Dd]uring|[Ss]ince|[Bb]y|[Uu]ntil)\s+(?P<m>{_M})(?![a-z])(?!\s+\d)", re.I)),
     ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring|of)\s+(?P<y>(?:19|20)\d{2})\b(?![-/])")),
     ("weekday", re.compile(r"\b[Oo]n\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    # "last August": the last such month before the document's date.
+    ("last-month", re.compile(rf"\b[Ll]ast\s+(?P<m>{_M})(?![a-z])(?!\s+\d)", re.I)),
+    # "today's ruling", "said today", "Today in the night": the document's own date.
+    ("today", re.compile(r"\b[Tt]oday(?:['’]s)?\b|\b[Tt]onight\b")),
+    # "last year", "this year" on their own (after a month they only give its year).
+    ("rel-year", re.compile(r"\b(?P<rel>[Tt]his|[Ll]ast)\s+year\b")),
     ("next-day", re.compile(r"\b(?:the\s+)?(?:next|following)\s+day\b|\ba\s+day\s+later\b", re.I)),
     (
         "days-later",
@@ -123,14 +141,21 @@ def _raw_mentions(ct: CleanText) -> list[tuple[int, int, str, re.Match[str]]]:
             found.append((m.start(), m.end(), kind, m))
             taken.add(m.start(), m.end())
     found.sort(key=lambda x: x[0])
-    return found
+    # "February 23 this year": the relative year belongs to the date before it, not a mention of its own.
+    return [
+        x
+        for i, x in enumerate(found)
+        if x[2] != "rel-year" or i == 0 or ct.text[found[i - 1][1] : x[0]].strip(" ,") != ""
+    ]
 
 
 def _parts(kind: str, m: re.Match[str]) -> tuple[int | None, int | None, int | None]:
     g = m.groupdict()
     y = g.get("y") or g.get("y2")
     year = int(y) if y else None
-    if kind in ("iso", "dmy-num"):
+    if g.get("yy"):
+        year = 2000 + int(g["yy"]) if int(g["yy"]) < 70 else 1900 + int(g["yy"])
+    if kind in ("iso", "dmy-num", "timestamp", "dmy-short"):
         return year, int(g["mn"]), int(g["d"])
     month = _MONTHS.get(g["m"].rstrip(".").lower()) if g.get("m") else None
     day = int(g["d"]) if g.get("d") else None
@@ -138,19 +163,31 @@ def _parts(kind: str, m: re.Match[str]) -> tuple[int | None, int | None, int | N
 
 
 # "(Lisbon, April 5, 2023) –", "KAMPALA, Feb. 9 (Wire) —", "Lisbon, 5 April 2023 -": a place
-# and the date opening a paragraph, closed by a dash or a bracket.
-_INLINE_DATELINE_BEFORE = re.compile(r"^\W{0,3}\(?(?:[A-Z][\w'’.\-]*\s*){1,4},\s*$")
+# and the date opening a paragraph, closed by a dash or a bracket; "22 November 2017: ..." with
+# no place; "Baku/13.11.19/Turan: ...", the agency's form.
+_INLINE_DATELINE_BEFORE = re.compile(r"^\W{0,3}\(?(?:(?:[A-Z][\w'’.\-]*\s*){1,4},\s*)?$")
 _INLINE_DATELINE_AFTER = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?\)?\s*(?:[–—]|-{1,2}\s|:)")
+_SLASH_DATELINE_BEFORE = re.compile(r"^\W{0,3}(?:[A-Z][\w'’.\-]*\s*){1,3}/\s*$")
+_SLASH_DATELINE_AFTER = re.compile(r"^\s*/\s*[\w .\-]{1,30}?\s*(?:[:–—]|-\s)")
+# "date 2020-05-26", "Publication date: 06/05/2021", "Published on 3 May 2021" opening a line.
+_DATE_LABEL = re.compile(
+    r"^\W{0,3}(?:publication\s+date|date\s+of\s+publication|date\s+published|published(?:\s+on)?|posted(?:\s+on)?"
+    r"|date)\s*:?\s*$",
+    re.I,
+)
 
 
 def is_inline_dateline(ct: CleanText, start: int, end: int) -> bool:
-    """A dateline opening a paragraph's first sentence, before the story it files."""
+    """A dateline opening a paragraph's first sentence, before the story it files, or a date
+    labelled as the page's own at the start of a line."""
     p_start = ct.paragraphs[ct.paragraph_of(start)][0]
-    return bool(
-        start - p_start <= 45
-        and _INLINE_DATELINE_BEFORE.match(ct.text[p_start:start])
-        and _INLINE_DATELINE_AFTER.match(ct.text[end : end + 40])
+    line_start = max(p_start, ct.text.rfind("\n", 0, start) + 1)
+    before, after = ct.text[p_start:start], ct.text[end : end + 40]
+    opening = start - p_start <= 45 and bool(
+        (_INLINE_DATELINE_BEFORE.match(before) and _INLINE_DATELINE_AFTER.match(after))
+        or (_SLASH_DATELINE_BEFORE.match(before) and _SLASH_DATELINE_AFTER.match(after))
     )
+    return opening or bool(start - line_start <= 25 and _DATE_LABEL.match(ct.text[line_start:start]))
 
 
 def is_dateline(ct: CleanText, start: int, end: int) -> bool:
@@ -160,13 +197,16 @@ def is_dateline(ct: CleanText, start: int, end: int) -> bool:
     return length <= 45 and (end - start) >= 0.4 * length
 
 
-def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]:
-    raw = _raw_mentions(ct)
+def find_dates(ct: CleanText, published: str | None = None, url_date: str | None = None) -> list[DateMention]:
+    """Every date mention of `ct`, resolved. `published` is the document's own date as its text
+    gives it; `url_date` the date in its source address, a weaker anchor that only gives a year
+    to a year-less date (never a day to "on Monday" or "today")."""
+    raw = [r for r in _raw_mentions(ct) if not _epoch(r[2], r[3])]
     explicit: list[tuple[int, dt.date, bool]] = []  # (pos, date, is dateline)
     for start, end, kind, m in raw:
         y, mo, d = _parts(kind, m)
         if y and mo and _valid(y, mo, d):
-            line = is_dateline(ct, start, end) or is_inline_dateline(ct, start, end)
+            line = kind == "timestamp" or is_dateline(ct, start, end) or is_inline_dateline(ct, start, end)
             explicit.append((start, dt.date(y, mo, d or 1), bool(d) and line))
     latest = max((d for _, d, _ in explicit), default=None)
     # Years stated on their own ("in 2023", "of 2023"): the last resort of a year-less date in
@@ -175,11 +215,14 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
     doc_anchor = None
     if published and len(published) == 10:
         doc_anchor = dt.date.fromisoformat(published)
+    weak_anchor = dt.date.fromisoformat(url_date) if url_date and len(url_date) == 10 else None
+    year_anchor = doc_anchor or weak_anchor
     mentions: list[DateMention] = []
     last: dt.date | None = None
     last_precision = 0
     for start, end, kind, m in raw:
         text = ct.text[start:end]
+        lines = [d for p, d, line in explicit if line and p < start]
         if kind in ("next-day", "same-day", "days-later"):
             if last is not None and last_precision == 3:
                 value = last + dt.timedelta(days=_offset_days(kind, m))
@@ -190,7 +233,6 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
             # News style: "a court on Monday released ..." is the last such day up to the
             # item's dateline or the document's own date; failing both, up to the last full
             # date told before it.
-            lines = [d for p, d, line in explicit if line and p < start]
             told = [d for p, d, line in explicit if not line and p < start]
             anchor = lines[-1] if lines else doc_anchor or (told[-1] if told else None)
             if anchor is not None:
@@ -198,17 +240,36 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
                 value = anchor - dt.timedelta(days=back)
                 mentions.append(DateMention(start, end, kind, value.isoformat(), False, text))
             continue
+        if kind == "today":
+            # Only a date the text gives: "today" in a page dated by its address alone is unknown.
+            today = lines[-1] if lines else doc_anchor
+            if today is not None:
+                mentions.append(DateMention(start, end, kind, today.isoformat(), False, text))
+            continue
+        if kind in ("rel-year", "last-month"):
+            anchor = lines[-1] if lines else year_anchor
+            if anchor is None:
+                continue
+            if kind == "rel-year":
+                value_iso = str(anchor.year - (1 if m.group("rel").lower() == "last" else 0))
+            else:
+                month = _MONTHS[m.group("m").rstrip(".").lower()]
+                value_iso = f"{anchor.year - (1 if month >= anchor.month else 0):04d}-{month:02d}"
+            mentions.append(DateMention(start, end, kind, value_iso, False, text))
+            continue
         y, mo, d = _parts(kind, m)
         explicit_year = y is not None
         relative = _RELATIVE_YEAR.match(ct.text, end)
-        if y is None and mo is not None and relative and (doc_anchor or latest):
+        if y is None and mo is not None and relative and (lines or year_anchor or latest):
             # "Sept 20 last year": counted from the report's own date.
-            y = (doc_anchor or latest).year - (1 if relative.group(1).lower() == "last" else 0)  # type: ignore[union-attr]
+            base = lines[-1] if lines else year_anchor or latest
+            y = base.year - (1 if relative.group(1).lower() == "last" else 0)  # type: ignore[union-attr]
             if mo and _valid(y, mo, d):
                 # The narrative told after it goes on in that year ("Sept 20 last year ... on Sept 23").
                 explicit.append((start, dt.date(y, mo, d or 1), False))
+                explicit.sort(key=lambda x: x[0])
         if y is None and mo is not None:
-            y = _infer_year(ct, start, mo, d or 1, explicit, doc_anchor, latest, tuple(years))
+            y = _infer_year(ct, start, mo, d or 1, explicit, year_anchor, latest, tuple(years))
             if y is None and years:
                 y = _nearest_year(start, years)
         iso: str | None = None
@@ -221,9 +282,14 @@ def find_dates(ct: CleanText, published: str | None = None) -> list[DateMention]
                 iso = f"{y:04d}-{mo:02d}"
         elif y is not None and mo is None:
             iso = f"{y:04d}"
-        inline = bool(iso) and is_inline_dateline(ct, start, end)
+        inline = bool(iso) and (kind == "timestamp" or is_inline_dateline(ct, start, end))
         mentions.append(DateMention(start, end, kind, iso, explicit_year, text, dateline=inline))
     return mentions
+
+
+def _epoch(kind: str, m: re.Match[str]) -> bool:
+    """A timestamp of 1 January 1970: a page's empty date field, not a date."""
+    return kind == "timestamp" and m.group(0).startswith("1970-01-01")
 
 
 def _nearest_year(pos: int, years: list[tuple[int, int]]) -> int:

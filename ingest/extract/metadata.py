@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -27,6 +28,28 @@ def _patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
     refs = [compile_pattern(p, "metadata.yaml references", flags=0) for p in data["references"]]
     verbs = compile_pattern(data["issuer_verbs"], "metadata.yaml issuer_verbs")
     return refs, verbs
+
+
+@lru_cache(maxsize=1)
+def _url_dates() -> list[re.Pattern[str]]:
+    return [compile_pattern(p, "metadata.yaml url_dates", flags=0) for p in load_yaml("metadata.yaml")["url_dates"]]
+
+
+_HEAD = 600  # a page's own date is told in its first characters
+
+
+def url_date(url: str | None) -> str | None:
+    """The date in a page's address ("/2020/02/20/", "27-01-2022-", "20230511"), if any: the
+    first form of `metadata.yaml url_dates` that gives a real day."""
+    if not url:
+        return None
+    for pattern in _url_dates():
+        for m in pattern.finditer(url):
+            try:
+                return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d"))).isoformat()
+            except ValueError:
+                continue
+    return None
 
 
 _NEWS_DATELINE = re.compile(r"[A-Z][A-Za-z .'\-]{1,40},\s*$")
@@ -45,6 +68,10 @@ def published_date(ct: CleanText, dates: list[DateMention]) -> str | None:
             lead = ct.text[para[0] : d.start]
             if _NEWS_DATELINE.fullmatch(lead) and re.match(r"\s*(?:\(|[—–-])", ct.text[d.end : d.end + 3]):
                 return d.iso
+    # "22 November 2017: ...", "Baku/13.11.19/Turan: ...", "date 2020-05-26", a page's timestamp.
+    for d in dates:
+        if d.iso and len(d.iso) == 10 and d.explicit_year and d.start < _HEAD and d.dateline:
+            return d.iso
     return None
 
 

@@ -17,13 +17,24 @@ from functools import lru_cache
 from typing import Any
 
 from ingest.event_types import EventType, registry
-from ingest.extract.dates import ATTRIBUTIVE_PREFIX
+from ingest.extract.dates import ATTRIBUTIVE_PREFIX, DateMention
 from ingest.extract.events.document import Draft, EventDocument, Trigger, overlap
 from ingest.extract.resources import DATA, DataFileError, compile_pattern, is_place, load_yaml
 from ingest.extract.text import Sentence
 
 DATING_FILE = DATA / "dating.yaml"
-_CLAUSE_KEYS = ("scheduled", "when_after", "after_act", "since", "coordinated", "while_clause", "same_day")
+_CLAUSE_KEYS = (
+    "scheduled",
+    "when_after",
+    "after_act",
+    "since",
+    "coordinated",
+    "while_clause",
+    "same_day",
+    "reported",
+    "reporting_verb",
+    "told_before",
+)
 _BORROW_KEYS = {
     "id",
     "types",
@@ -40,6 +51,7 @@ _PREFIX_WINDOW, _SCHEDULED_WINDOW, _SINCE_WINDOW = 14, 24, 8
 _OPENING = 25  # a date this close to the sentence start opens the sentence
 _AFTER_ACT_REACH = 80  # a date after "on" belongs to an act told at most this far before it
 _STATE_SINCE_REACH = 30  # "held in custody since 3 April": "since" right after the state
+_REPORTED_WINDOW = 40  # how far before a date the verb or noun of its report is looked for
 
 
 @dataclass(frozen=True)
@@ -178,12 +190,26 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
     if any(not d.dateline for d in mentions):
         # The dateline filed the story; the sentence's own date is the act's.
         mentions = [d for d in mentions if not d.dateline]
+    # "the group reported on 3 March that ...", "In a statement on Monday, ...": the date of
+    # the report, not of the act it tells.
+    mentions = [
+        d
+        for d in mentions
+        if not rules["reported"].search(text[max(sentence.start, d.start - _REPORTED_WINDOW) : d.start])
+    ]
     for d in mentions:
-        owner = min(triggers, key=lambda t: max(t.start - d.end, d.start - t.end, 0))
+        # "Today the ICJ joined ... an appeal regarding a case of obstruction": a report's verb
+        # between the date and a trigger puts them in different clauses.
+        reachable = [t for t in triggers if not rules["reporting_verb"].search(_between(text, d, t))]
+        if not reachable:
+            continue
+        owner = min(reachable, key=lambda t: max(t.start - d.end, d.start - t.end, 0))
         # "arrested X on 31 May, and charged her": a date after "on" belongs to the act
         # told just before it, not to the next one.
         lead = text[max(sentence.start, d.start - 4) : d.start]
-        if rules["after_act"].search(lead) and d.start - sentence.start > _OPENING:
+        # A trigger that spans the date ("sentenced in March 2019 to three years") keeps it.
+        inside = owner.start <= d.start and d.end <= owner.end
+        if rules["after_act"].search(lead) and d.start - sentence.start > _OPENING and not inside:
             before = [
                 t for t in triggers if t.end <= d.start and d.start - t.end <= _AFTER_ACT_REACH and not t.has_own_date
             ]
@@ -191,6 +217,9 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
                 owner = before[-1]
         if not owner.has_own_date:
             owner.date, owner.has_own_date = d.iso, True
+    for t in triggers:
+        if t.status == "planned" and t.has_own_date and rules["told_before"].search(text[sentence.start : t.start]):
+            t.status = "occurred"
     states = {t.name for t in registry().values() if t.state}
     for t in triggers:
         if not t.has_own_date and t.rule.lasting:
@@ -237,8 +266,18 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
             earlier = [x for x in triggers[:i] if x.has_own_date and x.status == t.status]
             if earlier and rules["same_day"].search(text, earlier[-1].end, t.start):
                 t.date, t.has_own_date = earlier[-1].date, True
-        if t.date is None and opening is not None:
+        # "Today the ICJ joined an appeal about the obstruction of X": "today" opening a
+        # report's sentence is the report's day, not the act's.
+        if (
+            t.date is None
+            and opening is not None
+            and not (opening.kind == "today" and rules["reporting_verb"].search(_between(text, opening, t)))
+        ):
             t.date = opening.iso
+
+
+def _between(text: str, d: DateMention, t: Trigger) -> str:
+    return text[d.end : t.start] if d.end <= t.start else text[t.end : d.start]
 
 
 def next_sentence_date(doc: EventDocument, pending: list[Draft], sentence: Sentence) -> None:
