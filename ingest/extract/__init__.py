@@ -41,7 +41,7 @@ def extract_facts(document: SourceDocument) -> Facts:
         record.title = headline(ct, dates)
     provisions = find_provisions(ct)
     people = find_people(ct, nlp.person_spans)
-    orgs = find_organisations(ct)
+    orgs = find_organisations(ct, [(m.start, m.end) for p in people for m in p.mentions])
     people = _drop_people_inside_organisations(people, orgs)
     events = make_consistent(EventExtractor(ct, people, orgs, dates, provisions).extract())
     subjects = {n for e in events for n in e.people}

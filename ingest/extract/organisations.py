@@ -32,8 +32,11 @@ from ingest.extract.spans import Spans
 from ingest.extract.text import CleanText
 from ingest.model import Evidence
 
+# Any capital letter, not only A-Z: names begin with "İ", "Ş", "Ž", "Ö" as well.
+_UP = "[" + "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper() and c.isalpha()) + "]"
 _CAPW = (
-    r"(?:[“\"«][A-Z][^”\"»\n]{0,60}[”\"»]|No\.? ?\d+(?:/\d+)?|[A-Z][\w’'\-]*|\d{4}|\d+(?:st|nd|rd|th)\b|\d+(?:/\d+)?)"
+    rf"(?:[“\"«]{_UP}[^”\"»\n]{{0,60}}[”\"»]|No\.? ?\d+(?:/\d+)?|{_UP}[\w’'\-]*"
+    r"|\d{4}|\d+(?:st|nd|rd|th)\b|\d+(?:/\d+)?)"
 )
 # Lower-case words allowed inside a name when a capitalised word follows ("the Osh
 # regional National Preventive Mechanism").
@@ -41,9 +44,12 @@ _CONNECT = (
     r"(?:of|for|on|against|and|the|de|del|de la|di|da|do|dos|das|du|des|la|le|los|las|y|e|pour|para|por"
     r"|regional|city|district|oblast|provincial)"
 )
-_FIRST = r"(?:[“\"«][A-Z][^”\"»\n]{0,60}[”\"»]|[A-Z][\w’'\-]*)"  # a name starts with a word, not a number
+# A name starts with a word, not a number, except an ordinal before a capitalised word ("the
+# 36th High Criminal Court").
+_FIRST = rf"(?:[“\"«]{_UP}[^”\"»\n]{{0,60}}[”\"»]|{_UP}[\w’'\-]*|\d+(?:st|nd|rd|th)(?= {_UP}))"
 _CHUNK = re.compile(rf"{_FIRST}(?: (?:{_CONNECT} )*{_CAPW})*")
-_PLACE = r"(?-i:[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
+# Words of one line: a place name never runs on into the next paragraph's first word.
+_PLACE = rf"(?-i:{_UP}[\w’'\-]+(?: {_UP}[\w’'\-]+)?)"
 _NUM = r"\d+(?:/\d+)?"
 _STOP_TOKENS = frozenset({"in", "of", "the", "a", "an", "to", "for", "and", "s"})
 
@@ -119,6 +125,11 @@ def _introduced() -> tuple[re.Pattern[str], dict[str, str]]:
     return compile_pattern(pattern, "organisations.yaml introduced_by", flags=0), heads
 
 
+@lru_cache(maxsize=1)
+def _named_heads() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in organisation_rules().get("named_with_head", []))
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower().replace("’s", "").replace("'s", ""))
 
@@ -157,6 +168,8 @@ def _is_title_phrase(chunk: str) -> bool:
     """ "Prosecutor General of X", "Judge Y of Z", "Head of the NGO": a person's post, not an
     organisation (unless it ends in an organisation word: "Prosecutor General's Office")."""
     head = re.split(r"\s+(?:of|for|against|on|to)\s+", chunk, maxsplit=1)[0]
+    if re.search(r"(?:’s|'s|s’|s')\s+Office$", head):
+        return False  # "Prosecutor General’s Office": the office of a post is a body
     words = _words(head)
     titles = title_words() | {str(w) for w in organisation_rules().get("person_heads", [])}
     if not words:
@@ -167,8 +180,16 @@ def _is_title_phrase(chunk: str) -> bool:
 
 
 def _bad(chunk: str) -> bool:
-    words = set(_words(chunk))
-    return bool(words & {str(w) for w in organisation_rules()["not_organisation_words"]})
+    rules = organisation_rules()
+    words = _words(chunk)
+    if set(words) & {str(w) for w in rules["not_organisation_words"]}:
+        return True
+    low = " " + " ".join(words) + " "
+    if any(f" {p} " in low for p in rules.get("not_organisation_phrases", [])):
+        return True
+    # "News Line", "Latest News": a site's menu or section heading, made only of generic words.
+    menu = {str(w) for w in rules.get("menu_words", [])}
+    return all(w in menu for w in words)
 
 
 def _place_of(name: str) -> str | None:
@@ -276,15 +297,26 @@ def _extend(text: str, start: int, end: int, name: str) -> int:
         if m:
             end += m.end()
     if any(re.search(rf"\b{h}\b", low) for h in rules.get("place_suffix_heads", [])):
-        m = re.match(r"\s+in\s+(?:the\s+city\s+of\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)", text[end:])
+        m = re.match(r" in (?:the city of )?([A-Z][\w\-]+(?: [A-Z][\w\-]+)?)", text[end:])
         if m and (is_place(m.group(1)) or kind_of(name) == "detention-facility"):
             end += m.end()
     return end
 
 
+_LEVEL = re.compile(r"(?<=\b[Tt]he )[a-z]+-(?:level|instance) $")
+
+
+def _level_prefix(text: str, start: int) -> int:
+    """ "the high-level People’s Procuracy", "the provincial-level People's Court": the rank
+    written in lower case before a capitalised name belongs to the name."""
+    m = _LEVEL.search(text, max(0, start - 30), start)
+    return m.start() if m else start
+
+
 def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None = None) -> list[Organisation]:
     text = ct.text
     col = _Collector(ct)
+    people = Spans(people_spans or [])
     rules = organisation_rules()
     standalone = {str(w).lower() for w in rules.get("standalone", [])}
     # 3. Quoted names after a kind word.
@@ -299,7 +331,16 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
         if is_place(name) or not _plausible_name(name):
             continue
         head = re.sub(r"\s+", " ", m.group("head").lower())
-        col.add(m.start("name"), m.start("name") + len(name), name, kind_of(name) or heads[head], "org.introduced")
+        start = m.start("name")
+        if head in _named_heads():
+            start = m.start("head")  # "the human rights centre Viasna": the head is part of the name
+        col.add(
+            start,
+            m.start("name") + len(name),
+            text[start : m.start("name")] + name,
+            kind_of(name) or heads[head],
+            "org.introduced",
+        )
     # 1. Capitalised chunks headed by an organisation word.
     chunks = []
     for m in _CHUNK.finditer(text):
@@ -315,7 +356,8 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
             start += lead.end()
             chunk = chunk[lead.end() :]
         for s0, part in _split_at_dates(start, chunk):
-            chunks.extend(_split_listed(s0, part))
+            for s1, part1 in _split_at_people(s0, part, people):
+                chunks.extend(_split_listed(s1, part1))
     for start, end, chunk in chunks:
         _chunk_org(col, text, start, end, chunk, standalone)
     # 2. Lower-case facility and court descriptions.
@@ -328,9 +370,111 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
             col.add(m.start(), m.end(), m.group(0), kind, "org.generic")
     # 4. Known organisations and acronyms.
     _known_orgs(col, chunks)
+    # 5. Websites named by their domain, agencies in datelines, acronyms that speak.
+    _domains(col)
+    _datelines(col)
+    _speaking_acronyms(col)
     merged = _merge(col.orgs, ct)
+    merged = _drop_unconfirmed(merged, ct)
     _acronym_mentions(merged, text)
     return merged
+
+
+@lru_cache(maxsize=1)
+def _domain_pattern() -> re.Pattern[str]:
+    # A host name in prose (not a link: no scheme, path or e-mail around it).
+    return re.compile(
+        r"(?<![\w@/.\-])(?:www\.)?((?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+(?:com|org|net|info|news|media|online|tv|fm|io"
+        r"|co|biz|press|live|[a-z]{2}))(?![\w\-/@]|\.[A-Za-z0-9])"
+    )
+
+
+def _domains(col: _Collector) -> None:
+    """ "the editor of bastainfo.com", "the sites “criminalaz.com” and “fia.az”": a website named
+    by its domain is a media outlet (a known organisation's domain names that organisation;
+    platforms are not listed)."""
+    rules = organisation_rules()
+    platforms = {str(d).lower() for d in rules.get("platform_domains", [])}
+    by_domain = {str(d).lower(): e for e in _known() for d in e.get("domains", [])}
+    for m in _domain_pattern().finditer(col.ct.text):
+        host = m.group(1)
+        low = host.lower()
+        first = low.split(".")[0]
+        if len(first) < 3 or low in platforms or any(low.endswith("." + p) for p in platforms):
+            continue
+        if low.rsplit(".", 1)[-1] in ("pdf", "jpg", "png", "doc", "htm", "txt", "gif", "mp"):
+            continue
+        known = by_domain.get(low.removeprefix("www."))
+        if known is not None:
+            col.add(m.start(1), m.end(1), known["name"], str(known.get("kind", "ngo")), "org.domain", known=known)
+        else:
+            col.add(m.start(1), m.end(1), host, "media", "org.domain")
+
+
+_DATELINES = (
+    # "Baku/13.11.19/Turan: ..."
+    re.compile(r"^[A-Z][\w\- ]{1,30}/\d{1,2}\.\d{1,2}\.\d{2,4}/(?P<agency>[A-Z][\w\-]*(?: [A-Z][\w\-]*){0,3}):"),
+    # "Ha Nam, (VNA) - ...", "LONDON (Reuters) — ..."
+    re.compile(r"^[A-Z][\w.'’\- ]{1,40},? ?\((?P<agency>[A-Z][\w/\-]*(?: [A-Z][\w/\-]*){0,3})\) ?[-–—]"),
+)
+# "... in the administration.-VNA": an agency's sign-off closing a paragraph.
+_SIGN_OFF = re.compile(r"[.!?”\"] ?[-–—] ?(?P<agency>[A-Z]{2,8})$")
+
+
+def _datelines(col: _Collector) -> None:
+    """The news agency of a dateline or of a closing sign-off is a media outlet."""
+    text = col.ct.text
+    for start, end in col.ct.paragraphs:
+        para = text[start:end]
+        for pattern in (*_DATELINES, _SIGN_OFF):
+            m = pattern.search(para)
+            if m:
+                a, b = start + m.start("agency"), start + m.end("agency")
+                kind = kind_of(m.group("agency")) if m.group("agency") in _known_forms()[1] else "media"
+                col.add(a, b, m.group("agency"), kind or "media", "org.dateline")
+
+
+@lru_cache(maxsize=1)
+def _speaking() -> re.Pattern[str]:
+    verbs = "|".join(str(v) for v in organisation_rules().get("speaking_verbs", []))
+    return re.compile(rf"(?<![\w\-])(?P<name>[A-Z]{{3,8}}(?: {_UP}[a-z][\w\-]+)?) (?:{verbs})\b")
+
+
+def _speaking_acronyms(col: _Collector) -> None:
+    """ "BCHR said today", "the HRC Viasna reports": an acronym that speaks or reports is an
+    organisation (the reports' voices are mostly rights groups)."""
+    for m in _speaking().finditer(col.ct.text):
+        name = m.group("name")
+        acronym = name.split()[0]
+        if is_place(acronym) or acronym.lower() in title_words() or _in_capitals_line(col.ct, m.start()):
+            continue
+        col.add(m.start("name"), m.end("name"), name, kind_of(name) or "ngo", "org.acronym")
+
+
+def _headline(ct: CleanText, index: int) -> bool:
+    """A headline, not prose: a line of six or more words in title case, without a closing stop."""
+    start, end = ct.paragraphs[index]
+    line = ct.text[start:end].strip()
+    if not line or line[-1] in '.!?:;”"’)':
+        return False
+    words = re.findall(r"[^\W\d_][\w’'\-]*", line)
+    long_words = [w for w in words if len(w) >= 4]
+    return len(words) >= 6 and sum(w[0].isupper() for w in long_words) >= 0.7 * max(1, len(long_words))
+
+
+def _drop_unconfirmed(orgs: list[Organisation], ct: CleanText) -> list[Organisation]:
+    """Drop an organisation named only in title-case headlines ("Court Denies Bail For ..."):
+    the report's prose does not bear it out."""
+    headline = {i for i in range(len(ct.paragraphs)) if _headline(ct, i)}
+    kept = []
+    for org in orgs:
+        if org.known or org.publisher:
+            kept.append(org)
+            continue
+        if headline and all(ct.paragraph_of(m.start) in headline for m in org.mentions):
+            continue
+        kept.append(org)
+    return kept
 
 
 def _acronym_mentions(orgs: list[Organisation], text: str) -> None:
@@ -402,6 +546,18 @@ def _split_at_dates(start: int, chunk: str) -> list[tuple[int, str]]:
     return pieces
 
 
+def _split_at_people(start: int, chunk: str, people: Spans) -> list[tuple[int, str]]:
+    """ "the Young Front Zmitser Dashkevich": a name never runs on into the full name of a
+    person that ends the run."""
+    for m in re.finditer(r" (?=\S)", chunk):
+        at = start + m.end()
+        before = chunk[: m.start()]
+        person = [(s, e) for s, e in people.containing(at, at + 1) if s == at and e == start + len(chunk)]
+        if person and " " in chunk[m.end() :] and kind_of(before) and not _is_title_phrase(before):
+            return [(start, before)]
+    return [(start, chunk)]
+
+
 def _split_listed(start: int, chunk: str) -> list[tuple[int, int, str]]:
     """ "the X Association and the UN Working Group": two names listed, when each side is an
     organisation on its own (not "Bureau for Human Rights and Rule of Law")."""
@@ -433,20 +589,34 @@ def _chunk_org(col: _Collector, text: str, start: int, end: int, chunk: str, sta
     if len(words) == 1 and words[0] not in standalone:
         return  # a bare head word ("the Court", "the Observatory") is a short mention, not a new organisation
     end = _extend(text, start, end, chunk)
+    start = _level_prefix(text, start)
     col.add(start, end, text[start:end], kind, "org.chunk")
 
 
 @lru_cache(maxsize=1)
 def _known_forms() -> tuple[re.Pattern[str], dict[str, dict[str, Any]]]:
-    """One pattern for every name, alias and acronym of the known organisations."""
+    """One pattern for every name, alias and acronym of the known organisations. Names of two
+    or more words match in any case after a capital ("Reporters without Borders")."""
     by_form: dict[str, dict[str, Any]] = {}
     for entry in _known():
         for form in [entry["name"], *entry.get("aliases", []), *([entry["acronym"]] if entry.get("acronym") else [])]:
             by_form.setdefault(form, entry)
     forms = sorted(by_form, key=len, reverse=True)
-    # A name ending in a number may be a provision's ("Article 19.3", "Article 19 of the Covenant").
-    alternatives = [re.escape(f) + (r"(?!\.\d|\s+of\s)" if f[-1].isdigit() else "") for f in forms]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])"), by_form
+
+    def alternative(f: str) -> str:
+        # A name ending in a number may be a provision's ("Article 19.3", "Article 19 of the Covenant").
+        tail = r"(?!\.\d|\s+of\s)" if f[-1].isdigit() else ""
+        if " " in f and not any(c.isdigit() for c in f):
+            return f"(?={_UP}){re.escape(f[0])}(?i:{re.escape(f[1:])})"
+        return re.escape(f) + tail
+
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternative(f) for f in forms) + r")(?![\w-])"), by_form
+
+
+@lru_cache(maxsize=1)
+def _known_folded() -> dict[str, str]:
+    """Each known form by its case-folded spelling."""
+    return {f.casefold(): f for f in _known_forms()[1]}
 
 
 def _known_orgs(col: _Collector, chunks: list[tuple[int, int, str]]) -> None:
@@ -454,8 +624,9 @@ def _known_orgs(col: _Collector, chunks: list[tuple[int, int, str]]) -> None:
     pattern, by_form = _known_forms()
     chunk_spans = Spans([(c[0], c[1]) for c in chunks])
     hits: dict[str, list[re.Match[str]]] = {}
+    folded = _known_folded()
     for m in pattern.finditer(text):
-        hits.setdefault(m.group(0), []).append(m)
+        hits.setdefault(folded.get(m.group(0).casefold(), m.group(0)), []).append(m)
     for entry in _known():
         forms = [entry["name"], *entry.get("aliases", [])]
         if entry.get("acronym"):
@@ -469,9 +640,12 @@ def _known_orgs(col: _Collector, chunks: list[tuple[int, int, str]]) -> None:
                     # A modifier of a longer name ("UN General Assembly"), or the known
                     # organisation named longer ("<Publisher> News"): that one inherits the flag.
                     longer = next((o for o in col.orgs for om in o.mentions if om.start == m.start()), None)
-                    if longer is not None and longer.name.startswith(form) and entry.get("publisher"):
-                        longer.known = longer.publisher = True
-                    continue
+                    if longer is not None or not _is_title_phrase(text[inside[0][0] : inside[0][1]]):
+                        if longer is not None and longer.name.startswith(form) and entry.get("publisher"):
+                            longer.known = longer.publisher = True
+                        continue
+                    # The longer run is a post ("OSCE Representative on Freedom of the Media"):
+                    # the known organisation is still named in it.
                 existing = next((o for o in col.orgs if form in o.names() or entry["name"] in o.names()), None)
                 if existing is not None:
                     existing.known = True
@@ -506,6 +680,19 @@ def _content(name: str) -> frozenset[str]:
     return frozenset(w for w in _words(name.replace("pretrial", "pre-trial")) if w not in _STOP_TOKENS)
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """ "HRC Viasna" for "human rights centre Viasna": an acronym of the leading words, then
+    the same remaining words."""
+    a, b = short.split(), full.split()
+    if len(a) < 2 or not re.fullmatch(r"[A-Z]{2,8}", a[0]) or len(b) <= len(a):
+        return False
+    rest = len(a) - 1
+    if [w.lower() for w in b[-rest:]] != [w.lower() for w in a[1:]]:
+        return False
+    initials = "".join(w[0] for w in b[:-rest] if w.lower() not in _STOP_TOKENS)
+    return initials.lower() == a[0].lower()
+
+
 def _merge(orgs: list[Organisation], ct: CleanText) -> list[Organisation]:
     merged: list[Organisation] = []
     for org in sorted(orgs, key=lambda o: (-len(_content(o.name)), o.mentions[0].start)):
@@ -517,11 +704,19 @@ def _merge(orgs: list[Organisation], ct: CleanText) -> list[Organisation]:
                 target = other
                 break
             a, b = _content(org.name), _content(other.name)
+            # "Court No. 2" is not "Court No. 3", "the 36th High Criminal Court" not the 35th (a
+            # mention without its ordinal may be either).
             numbers_ok = {w for w in a if w.isdigit()} == {w for w in b if w.isdigit()}
+            ordinals_a = {w for w in a if w[:1].isdigit() and not w.isdigit()}
+            ordinals_b = {w for w in b if w[:1].isdigit() and not w.isdigit()}
+            numbers_ok = numbers_ok and (not ordinals_a or ordinals_a == ordinals_b)
             if org.kind == other.kind and a and a <= b and numbers_ok and len(a) >= 2:
                 target = other
                 break
             if any(x in names_b for x in names_a):
+                target = other
+                break
+            if _abbreviates(org.name, other.name) or _abbreviates(other.name, org.name):
                 target = other
                 break
         if target is None:

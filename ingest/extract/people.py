@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
+from ingest.extract.organisations import kind_of
 from ingest.extract.resources import is_given_name, is_place, titles, vocabulary, word_set
 from ingest.extract.text import CleanText
 from ingest.model import Evidence
@@ -213,7 +214,7 @@ class _Finder:
         return bool(re.fullmatch(gap, self.text[first.end : second.start]))
 
     def _candidate(self, i: int, j: int) -> Person | None:
-        toks = self.toks[i:j]
+        toks = _after_organisation(self.toks[i:j], self.text)
         score = 0
         roles: list[str] = []
         kind_hint: str | None = None
@@ -344,6 +345,23 @@ class _Finder:
         """Up to n lower-cased words before `pos`, crossing a comma or a line break."""
         window = self.text[max(0, pos - 60) : pos]
         return [w.lower() for w in re.findall(r"[^\W\d_]+", window)][-n:]
+
+
+def _after_organisation(toks: list[_Tok], text: str) -> list[_Tok]:
+    """ "the leader of the Young Front Zmitser Dashkevich": a run that opens with an
+    organisation's name of two or more words (ending in its head word: Front, Party, Watch)
+    goes on with a person, when the rest is a name on its own (a known given name first, or
+    the same words used elsewhere without the organisation)."""
+    for k in range(len(toks) - 2, 1, -1):
+        head = toks[k - 1].word
+        if not head[:1].isupper() or toks[k - 1].is_caps or not kind_of(head):
+            continue
+        if not kind_of(" ".join(t.word for t in toks[:k])):
+            continue
+        rest = text[toks[k].start : toks[-1].end]
+        if is_given_name(toks[k].word) or text.count(rest) > 1:
+            return toks[k:]
+    return toks
 
 
 def title_like() -> list[str]:
