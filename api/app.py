@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from api.bodies import BodyLimits
 from api.clients import ClientIdentity, ClientKey
+from api.etag import StoreETags
 from api.head import with_head
 from api.limits import ClientLimits, TokenBuckets
 from api.public import PublicOrigin
@@ -92,6 +93,8 @@ def create_app(settings: Settings | None = None, client_key: ClientKey | None = 
     app.state.query_pool = None
     app.state.passages = None
     # add_middleware puts each one outside those added before: innermost first.
+    # ETags keyed by the store's version (api.etag): innermost, so a 304 skips the route alone.
+    app.add_middleware(StoreETags, state=app.state)
     app.add_middleware(BodyLimits, max_body=settings.max_body, timeout=settings.body_timeout)
     buckets = TokenBuckets(settings.rate_limit, settings.rate_burst) if settings.rate_limit else None
     app.add_middleware(ClientLimits, identity=identity, buckets=buckets)
@@ -101,7 +104,7 @@ def create_app(settings: Settings | None = None, client_key: ClientKey | None = 
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["X-Truncated", "X-Row-Cap", "X-Byte-Cap", "Retry-After", "Link"],
+        expose_headers=["X-Truncated", "X-Row-Cap", "X-Byte-Cap", "Retry-After", "Link", "ETag"],
     )
     app.add_middleware(SecurityHeaders)
 

@@ -1,13 +1,18 @@
-"""Values computed once per open store.
+"""Values computed once per open store, for as long as the store does not change.
 
-The server opens its store read-only and keeps writers out with the store lock
-(ingest.store.embedded.StoreLock), so what a full pass over the store yields (the name index behind
-search, say) stays true for as long as that store object lives. Entries go with the store.
+An embedded store is opened read-only and writers are kept out by its lock
+(ingest.store.embedded.StoreLock); a store on a server can take a new document while several
+servers (replicas) answer from it. Either way every entry is tagged with the store's version,
+its last-modified time (Store.last_modified, asked at most every POLL seconds), and a new version
+empties the store's entries: what a full pass over the store yields (the name index behind
+search, say) is never older than the data by more than POLL seconds. Entries go with the store.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -17,14 +22,44 @@ from ingest.store import Store
 
 T = TypeVar("T")
 
+# Seconds between two looks at a store's last-modified time.
+POLL = float(os.environ.get("CASEGRAPH_STORE_POLL", "1"))
+
 _cache: weakref.WeakKeyDictionary[Store, dict[str, Any]] = weakref.WeakKeyDictionary()
+_versions: weakref.WeakKeyDictionary[Store, tuple[float, str]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
-def per_store(store: Store, key: str, compute: Callable[[], T]) -> T:
-    """`compute()` once per (store, key); later calls return the same value."""
+def store_version(store: Store) -> str:
+    """The store's last-modified time as text ("" when it has none), looked up at most every
+    POLL seconds: what ETags and these caches are keyed on."""
+    now = time.monotonic()
     with _lock:
-        entries = _cache.setdefault(store, {})
+        seen = _versions.get(store)
+        if seen is not None and now - seen[0] < POLL:
+            return seen[1]
+    stamp = store.last_modified()
+    version = "" if stamp is None else stamp.isoformat()
+    with _lock:
+        _versions[store] = (now, version)
+    return version
+
+
+def _entries(store: Store) -> dict[str, Any]:
+    """The store's entries for its current version (call with _lock held after store_version)."""
+    version = _versions.get(store, (0.0, ""))[1]
+    entries = _cache.get(store)
+    if entries is None or entries.get("__version__") != version:
+        entries = {"__version__": version}
+        _cache[store] = entries
+    return entries
+
+
+def per_store(store: Store, key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per (store, version, key); later calls return the same value."""
+    store_version(store)
+    with _lock:
+        entries = _entries(store)
         if key in entries:
             return entries[key]  # type: ignore[no-any-return]
     value = compute()
@@ -33,11 +68,12 @@ def per_store(store: Store, key: str, compute: Callable[[], T]) -> T:
 
 
 def per_store_lru(store: Store, name: str, key: Hashable, compute: Callable[[], T], size: int = 256) -> T:
-    """`compute()` once per (store, name, key), keeping the `size` most recently used keys of
-    `name`: for answers that depend on request parameters (an event filter), so the cache
-    stays bounded however many different requests come."""
+    """`compute()` once per (store, version, name, key), keeping the `size` most recently used
+    keys of `name`: for answers that depend on request parameters (an event filter), so the
+    cache stays bounded however many different requests come."""
+    store_version(store)
     with _lock:
-        entries = _cache.setdefault(store, {})
+        entries = _entries(store)
         lru: OrderedDict[Hashable, Any] = entries.setdefault(f"lru:{name}", OrderedDict())
         if key in lru:
             lru.move_to_end(key)

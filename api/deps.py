@@ -139,11 +139,9 @@ def _open_passages(state: Any) -> PassageIndex:
 
 
 def app_stats(state: Any) -> dict[str, Any]:
-    """Counts of the served store, computed once: the store cannot change while it is served
-    (writers are locked out). Raises StoreError when there is no store."""
-    stats: dict[str, Any] | None = getattr(state, "stats", None)
-    if stats is None:
-        store = app_store(state)
-        stats = {"quads": len(store), "graphs": len(store.named_graphs())}
-        state.stats = stats
-    return stats
+    """Counts of the served store, computed once per store version (api.cache: a store on a
+    server may take new documents while served). Raises StoreError when there is no store."""
+    from api.cache import per_store
+
+    store = app_store(state)
+    return per_store(store, "stats", lambda: {"quads": len(store), "graphs": len(store.named_graphs())})

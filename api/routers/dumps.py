@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 
+from api.cache import per_store
 from api.deps import app_stats, app_store
 from api.settings import Settings
 from api.void import DUMPS, JSONLD_CONTEXT, PREFIXES, void_description
@@ -72,10 +73,11 @@ def void(request: Request, format: str | None = None) -> Response:
     state = request.app.state
     settings: Settings = state.settings
     server = _server(request)
-    triples: list[Triple] | None = getattr(state, "void_triples", None)
-    if triples is None:  # the store cannot change while served: describe it once
-        triples = void_description(app_store(state), settings, server, app_stats(state)["quads"])
-        state.void_triples = triples
+    store = app_store(state)
+    # described once per store version (api.cache)
+    triples: list[Triple] = per_store(
+        store, f"void:{server}", lambda: void_description(store, settings, server, app_stats(state)["quads"])
+    )
     if chosen == "text/turtle":
         body = serialize(triples, Format.TURTLE, PREFIXES)
         return Response(body, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})

@@ -1,0 +1,59 @@
+"""ETags keyed by the store's version: a GET of the API, linked data, dumps or the dataset
+description answers 304 to an `If-None-Match` that names the current tag, and every such 200
+carries the tag. The tag is the store's last-modified time (api.cache.store_version) with the
+request's path, query and Accept, so a new document built into the store changes every tag at
+once, on every server answering from it (replicas), without a restart."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from api.cache import store_version
+from ingest.store import StoreError
+
+PREFIXES = ("/api/", "/id/", "/dumps/", "/.well-known/void")
+ASGIApp = Any
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+class StoreETags:
+    def __init__(self, app: ASGIApp, state: Any) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith(PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        from api.deps import app_store
+
+        try:
+            version = await run_in_threadpool(lambda: store_version(app_store(self.state)))
+        except StoreError:
+            await self.app(scope, receive, send)
+            return
+        key = "|".join(
+            [version, scope["path"], scope.get("query_string", b"").decode("latin-1"), _header(scope, b"accept")]
+        )
+        tag = 'W/"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + '"'
+        wanted = [t.strip() for t in _header(scope, b"if-none-match").split(",")]
+        if tag in wanted or "*" in wanted:
+            await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", tag.encode())]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def tagged(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                message = {**message, "headers": [*message.get("headers", []), (b"etag", tag.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, tagged)
