@@ -7,7 +7,18 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("build", "load", "validate", "export", "evaluate", "propose_merges", "passages", "serve")
+COMMANDS = (
+    "build",
+    "load",
+    "validate",
+    "export",
+    "evaluate",
+    "propose_merges",
+    "passages",
+    "backup",
+    "restore",
+    "serve",
+)
 
 
 def make_parser() -> argparse.ArgumentParser:

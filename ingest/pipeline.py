@@ -35,6 +35,8 @@ from ingest.fusion import rebuild_fused_graph
 from ingest.ids import document_id
 from ingest.passages import PassageIndex, StoredText, sync
 from ingest.readers import DOCUMENT_SUFFIXES, SIDECAR_SUFFIX
+from ingest.stamps import extractor_version, group_hash, input_hash, stamp_ntriples, stored_stamps
+from ingest.storage_errors import StoreUnwritable, unwritable_reason
 from ingest.store import Store
 
 if TYPE_CHECKING:
@@ -68,6 +70,7 @@ class BuildSummary:
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # not failures: e.g. a graph another file superseded
     seconds: float = 0.0
+    unchanged: int = 0  # files skipped: their graph was built from the same bytes by the same extractor
     fused: str = ""  # what the cross-source fusion made of the store, e.g. "fused 48 claims into 24 events"
 
 
@@ -264,6 +267,11 @@ class _Writer:
         self.index_failed = False
         self.claimed: dict[str, tuple[bool, int, str]] = {}
         self.sizes: dict[str, int] = {}
+        # Graph IRI -> the input hash its stamp records (ingest.stamps); a graph not foreseen
+        # (a facts file naming another document than expected) is stamped with its file's hash.
+        self.stamps: dict[str, str] = {}
+        self.file_hashes: dict[str, str] = {}
+        self.version = extractor_version()
 
     def fail(self, path: Path, failure: Failure) -> None:
         self.summary.failures.append(failure)
@@ -279,9 +287,20 @@ class _Writer:
         if previous is not None and previous > rank:
             self.summary.notes.append(f"{outcome.path}: not stored; {previous[2]} gives the same document graph")
         else:
+            stamp = self.stamps.get(outcome.graph) or self.file_hashes.get(outcome.path)
+            body = outcome.ntriples
+            if stamp:
+                body += "\n" + stamp_ntriples(outcome.graph, stamp, self.version)
             try:
-                self.store.replace_graph_ntriples(outcome.graph, outcome.ntriples)
-            except Exception as exc:  # a store error on one graph fails that document only
+                self.store.replace_graph_ntriples(outcome.graph, body)
+            except Exception as exc:  # a store error on one graph fails that document only...
+                reason = unwritable_reason(exc)
+                if reason:  # ...unless no document could be stored: then the build stops here
+                    raise StoreUnwritable(
+                        f"{reason}: stopped before storing {outcome.path} ({type(exc).__name__}: {exc}); "
+                        f"the {self.summary.documents} documents stored before it are kept whole, "
+                        "and the same build run again resumes after them"
+                    ) from exc
                 self.fail(path, Failure(outcome.path, f"could not be stored: {type(exc).__name__}: {exc}"))
                 return
             self._index(outcome)
@@ -313,6 +332,57 @@ class _Writer:
                     f"the passage index could not be updated ({exc}); run `casegraph passages --rebuild`"
                 )
             self.index_failed = True
+
+
+def _graph_of(path: Path) -> str | None:
+    """The graph a file will be stored in: its document's, named by the file (a facts file
+    names its document in `document.file`); None if that cannot be told before reading it."""
+    from ingest.ids import graph_iri
+
+    if path.suffix.lower() not in FACTS_SUFFIXES:
+        return str(graph_iri(path.name))
+    try:
+        import yaml
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return str(graph_iri(str(data["document"]["file"])))
+    except Exception:  # unreadable or malformed: processing reports it
+        return None
+
+
+def _skip_unchanged(
+    items: list[tuple[int, Path]], writer: _Writer, store: Store, force: bool
+) -> list[tuple[int, Path]]:
+    """The files still to build: those whose graph's stamp differs from the one they would
+    get now (ingest.stamps). The files that share one graph are skipped or built together."""
+    groups: dict[str, list[tuple[int, Path]]] = {}
+    todo: list[tuple[int, Path]] = []
+    for index, path in items:
+        try:
+            writer.file_hashes[str(path)] = input_hash(path)
+        except OSError:  # vanished or unreadable: processing reports it
+            todo.append((index, path))
+            continue
+        graph = _graph_of(path)
+        if graph is None:
+            todo.append((index, path))
+        else:
+            groups.setdefault(graph, []).append((index, path))
+    try:
+        stored = {} if force else stored_stamps(store)
+    except Exception:  # a store that cannot say: build everything
+        stored = {}
+    for graph, members in groups.items():
+        stamp = group_hash(writer.file_hashes[str(p)] for _, p in members)
+        writer.stamps[graph] = stamp
+        if stored.get(graph) == (stamp, writer.version):
+            writer.summary.unchanged += len(members)
+            for _, path in members:
+                if writer.on_progress:
+                    writer.on_progress(path, None)
+        else:
+            todo.extend(members)
+    return sorted(todo)
 
 
 def _unique_documents(items: list[tuple[int, Path]], writer: _Writer) -> list[tuple[int, Path]]:
@@ -453,6 +523,7 @@ def build(
     initializer: Callable[[], None] | None = warm_up,
     fuse: bool = True,
     passages: PassageIndex | None = None,
+    force: bool = False,
 ) -> BuildSummary:
     """Build every document and facts file under `paths` into `store`.
 
@@ -463,6 +534,10 @@ def build(
     With `fuse` (the default) the fused cross-source view is rebuilt at the end. With
     `passages`, the passage index follows every graph stored (and is first brought in step
     with the store if it was not: a new index, or one a `load` left behind).
+    Each graph is stored as soon as it is validated, stamped with its input hash and the
+    extractor version (ingest.stamps); a file whose graph already carries the stamp it would
+    get is skipped (`summary.unchanged`) unless `force`. A store that can take no more writes
+    (disk full, read-only) raises StoreUnwritable: the graphs stored before it stay.
     """
     summary = BuildSummary()
     started = time.perf_counter()
@@ -470,6 +545,7 @@ def build(
         _sync_passages(passages, store, summary)
     writer = _Writer(store, summary, on_progress, passages)
     items = _unique_documents(list(enumerate(discover(paths))), writer)
+    items = _skip_unchanged(items, writer, store, force)
     if workers <= 0:
         for index, path in items:
             writer.take(index, path, process_fn(str(path)))

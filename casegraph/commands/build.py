@@ -26,7 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "them in the document's own named graph (replacing that graph if the document was built before). "
             "A failing document is reported on one line (file: problem) and skipped; the rest are stored. "
             "A document may have metadata in a sidecar NAME.meta.yaml (publishers, published, reference, "
-            "language, url, title). Exit 0 when all succeeded, 1 when some failed, 2 when nothing could be done."
+            "language, url, title). Each document is stored as soon as it is validated; a file whose stored graph "
+            "was built from the same bytes by the same extractor is skipped (see --force), so a build that was "
+            "stopped resumes where it stopped. Exit 0 when all succeeded, 1 when some failed, 2 when nothing "
+            "could be done or the store can take no more writes (disk full, read-only)."
         ),
     )
     add_store_option(p)
@@ -44,6 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         type=int,
         default=DEFAULT_WORKERS,
         help="worker processes for extraction and validation; 0 = in this process (default: %(default)s)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="build every file again, even those whose stored graph was built from the same bytes by the same "
+        "extractor (by default they are skipped, so a build that was stopped resumes where it stopped)",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -90,16 +99,22 @@ def run(args: argparse.Namespace) -> int:
                 progress.console.print(f"FAILED {failure}", markup=False)
             progress.update(task, advance=1, description=path.name)
 
-        summary = build(paths, store, on_progress, workers=args.workers, passages=passages)
-    if passages is not None:
-        passages.close()
+        try:
+            summary = build(paths, store, on_progress, workers=args.workers, passages=passages, force=args.force)
+        except StoreError as exc:  # disk full, read-only: nothing more can be stored
+            err.print(f"{args.store}: {exc}", markup=False)
+            return 2
+        finally:
+            if passages is not None:
+                passages.close()
     if summary.fused:
         err.print(summary.fused, markup=False)
     for note in summary.notes:
         err.print(f"note: {note}", markup=False)
     rate = summary.documents / summary.seconds if summary.seconds else 0.0
+    unchanged = f", {summary.unchanged} unchanged (skipped)" if summary.unchanged else ""
     print(
-        f"{summary.documents} documents stored, {summary.triples} triples, "
+        f"{summary.documents} documents stored{unchanged}, {summary.triples} triples, "
         f"{len(summary.failures)} failed, {summary.seconds:.1f} s ({rate:.1f} documents/s), "
         f"store {args.store} ({len(store)} quads)"
     )

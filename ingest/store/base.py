@@ -169,6 +169,11 @@ class Store(Protocol):
 
     def flush(self) -> None: ...
 
+    def backup(self, target: Path) -> None:
+        """A consistent snapshot of the whole store into the new directory `target`, usable as a
+        store of this backend; StoreError where the backend has none (a server: use its own)."""
+        ...
+
     # the public endpoint and lifetime
     def public_queries(self, options: QueryOptions) -> PublicQueries: ...
 

@@ -214,6 +214,16 @@ class EmbeddedStore:
     def flush(self) -> None:
         self.store.flush()
 
+    def backup(self, target: Path) -> None:
+        """oxigraph's backup (a RocksDB checkpoint): the store as this handle sees it, in one
+        snapshot, while others read it."""
+        if self.path is None:
+            raise StoreError("a store in memory has no backup")
+        try:
+            self.store.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"{target}: cannot write the backup: {exc}") from exc
+
     # reading ------------------------------------------------------------------------------
     def _solutions(self, query: str, bindings: Mapping[str, Any] | None, union: bool) -> Any:
         return self.store.query(query, use_default_graph_as_union=union, substitutions=_terms(bindings))
