@@ -35,7 +35,7 @@ from ingest.fusion import rebuild_fused_graph
 from ingest.ids import document_id
 from ingest.passages import PassageIndex, StoredText, sync
 from ingest.readers import DOCUMENT_SUFFIXES, SIDECAR_SUFFIX
-from ingest.stamps import extractor_version, group_hash, input_hash, stamp_ntriples, stored_stamps
+from ingest.stamps import STAMP_TRIPLES, extractor_version, group_hash, input_hash, stamp_ntriples, stored_stamps
 from ingest.storage_errors import StoreUnwritable, unwritable_reason
 from ingest.store import Store
 
@@ -311,8 +311,9 @@ class _Writer:
             self.claimed[outcome.graph] = rank
             if outcome.note:
                 self.summary.notes.append(f"{outcome.path}: {outcome.note}")
-            self.summary.triples += outcome.triples - self.sizes.get(outcome.graph, 0)
-            self.sizes[outcome.graph] = outcome.triples
+            stored = outcome.triples + (STAMP_TRIPLES if stamp else 0)
+            self.summary.triples += stored - self.sizes.get(outcome.graph, 0)
+            self.sizes[outcome.graph] = stored
         if self.on_progress:
             self.on_progress(path, None)
 

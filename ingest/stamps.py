@@ -76,6 +76,9 @@ def extractor_version() -> str:
     return "sha256:" + digest.hexdigest()
 
 
+STAMP_TRIPLES = 2  # the statements stamp_ntriples writes
+
+
 def stamp_ntriples(graph: str, input_digest: str, version: str) -> str:
     """The stamp statements, in N-Triples, to store with the graph in its transaction."""
     return f'<{graph}> <{INPUT_HASH}> "{input_digest}" .\n<{graph}> <{EXTRACTOR_VERSION}> "{version}" .\n'

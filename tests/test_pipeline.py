@@ -75,10 +75,14 @@ def test_rebuilding_the_same_files_changes_nothing(tmp_path: Path) -> None:
     first = build([docs], store, workers=0, fuse=False)
     assert not first.failures
     before = quads(store)
+    assert first.triples == len(store)
     second = build([docs], store, workers=0, fuse=False)
     assert not second.failures
+    assert (second.documents, second.unchanged) == (0, first.documents), "unchanged files are skipped"
     assert quads(store) == before
-    assert second.triples == first.triples == len(store)
+    forced = build([docs], store, workers=0, fuse=False, force=True)
+    assert quads(store) == before, "and built again they give the same graph"
+    assert forced.triples == first.triples
 
 
 def test_a_changed_file_replaces_only_its_own_graph(tmp_path: Path) -> None:
