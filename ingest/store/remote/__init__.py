@@ -297,6 +297,11 @@ class RemoteStore:
     def flush(self) -> None:
         """Every request is committed by the server when it answers."""
 
+    def backup(self, target: Path) -> None:
+        """A database server is backed up with its own tools (its dump or checkpoint), which
+        know its files; over the protocol only an export (`casegraph export`) is possible."""
+        raise StoreError(f"{self.location}: a store on a server is backed up with the server's own tools")
+
     # reading ------------------------------------------------------------------------------
     def select(self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True) -> list[Row]:
         return rdf.result_values(self._query(bind(query, bindings), RESULTS_JSON, union), RESULTS_JSON)
