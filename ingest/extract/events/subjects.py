@@ -26,6 +26,7 @@ _COUNSEL = re.compile(r"\b(?:lawyer|attorney|counsel|advocate)s?\s+(?:(?:Mr|Ms|M
 _OBJECT_END = re.compile(
     r",\s+(?:who|which|a|an|the|after|as)\b|\s(?:who|to|for|in|on|at|after|because|from|over)\s|[;.:]"
 )
+_POSSESSIVE = re.compile(r"(?:his|her)\b", re.I)
 _OBJECT_PRONOUN = re.compile(r"\s*(him|her|them)\b", re.I)
 _PRONOUN_AND_KIN = re.compile(r"\s*(?:him|her)\s+and\s+(?:his|her)\s+")
 # "She was acquitted ... the day the court convicted X": a pronoun right before a passive verb is
@@ -158,6 +159,14 @@ class SubjectFinder:
                 objects.insert(0, last_single)  # "arrested him and his wife, X"
             if objects:
                 return list(dict.fromkeys(objects))
+        # "denied access to his wife X until his trial on 26 December": "his" is the one talked
+        # about, not the relative named before it.
+        if (
+            _POSSESSIVE.match(text, trigger.start)
+            and last_single is not None
+            and not self.acted_on(sentence, [trigger], after=sentence.start)
+        ):
+            return [last_single]
         kin = _PRONOUN_AND_KIN.match(text, trigger.end)
         if kin and last_single is not None:
             # "arrested him and his wife, X": the person just told of, and the relatives after.
@@ -221,7 +230,8 @@ class SubjectFinder:
                 return []
             found.insert(0, p)
             edge = pos
-        return list(dict.fromkeys(found)) if len(set(found)) < len(set(self.acted_on(sentence))) else []
+        # "They were charged ... (later, X was released)": the name before the verb, not the group.
+        return list(dict.fromkeys(found))
 
 
 def name_later(pending: list[Draft], named: list[Person]) -> None:
