@@ -26,6 +26,11 @@ _COUNSEL = re.compile(r"\b(?:lawyer|attorney|counsel|advocate)s?\s+(?:(?:Mr|Ms|M
 _OBJECT_END = re.compile(
     r",\s+(?:who|which|a|an|the|after|as)\b|\s(?:who|to|for|in|on|at|after|because|from|over)\s|[;.:]"
 )
+_WHOSE_KIN = re.compile(
+    r"\bwhose\s+(?:[\w\-]+\s+)?(?:father|mother|son|daughter|husband|wife|brother|sister|parents?|relatives?|"
+    r"family|children|child)\s+(?:(?:was|were|has\s+been|had\s+been|is|are)\s+)?(?:\w+ly\s+)?$",
+    re.I,
+)
 _POSSESSIVE = re.compile(r"(?:his|her)\b", re.I)
 _OBJECT_PRONOUN = re.compile(r"\s*(him|her|them)\b", re.I)
 _PRONOUN_AND_KIN = re.compile(r"\s*(?:him|her)\s+and\s+(?:his|her)\s+")
@@ -146,6 +151,8 @@ class SubjectFinder:
         inside = [p for _, p in doc.people_in(trigger.start, trigger.end)]
         if inside:
             return list(dict.fromkeys(inside))  # "ordered X's release": the possessor
+        if _WHOSE_KIN.search(text, max(sentence.start, trigger.start - 60), trigger.start):
+            return None  # "a family whose father was convicted": someone else, unnamed
         if trigger.rule.object_after:
             # "summoned member X, who had campaigned for Y's release": the object, not Y.
             stop = _OBJECT_END.search(text, trigger.end, sentence.end)
