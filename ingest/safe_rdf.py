@@ -20,6 +20,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from rdflib import Dataset, Graph
 
+from ingest.parse_errors import locate
+
 # Suffix -> rdflib parser name. Quad formats keep their graphs; validation sees their union.
 FORMATS: dict[str, str] = {
     ".ttl": "turtle",
@@ -39,13 +41,31 @@ FORMAT_NAMES = sorted(set(FORMATS.values()))
 MAX_BYTES = 512 * 1024 * 1024
 
 
-class UnusableInput(Exception):
-    """The file cannot be validated: unreadable, unparsable, unknown format or unsafe."""
+# JSON-LD never needs deep nesting; Python's JSON reader and rdflib's JSON-LD parser recurse
+# per level and end in a RecursionError near 1,000. Refusing earlier gives a clear message.
+MAX_JSON_DEPTH = 200
 
-    def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
+
+class UnusableInput(Exception):
+    """The file cannot be validated: unreadable, unparsable, unknown format or unsafe.
+    `reason` is the bare cause; `line` and `column` (from 1) say where, when known."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        problem: str,
+        *,
+        reason: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        where = f"{path}:{line}:{column}" if line is not None and column is not None else str(path)
+        super().__init__(f"{where}: {problem}")
         self.path = str(path)
         self.problem = problem
+        self.reason = reason or problem
+        self.line = line
+        self.column = column
 
 
 class NetworkRefused(RuntimeError):
@@ -102,7 +122,14 @@ def _check_xml(path: Path, data: bytes) -> None:
             path, f"RDF/XML with a DOCTYPE or entity declarations is refused ({type(exc).__name__})"
         ) from exc
     except Exception as exc:  # ParseError and friends: report as unparsable
-        raise UnusableInput(path, f"not well-formed XML: {exc}") from exc
+        problem = locate(exc, data, "xml")
+        raise UnusableInput(
+            path,
+            f"not well-formed XML: {problem.reason}",
+            reason=problem.reason,
+            line=problem.line,
+            column=problem.column,
+        ) from exc
 
 
 def _remote_contexts(node: Any) -> Iterator[str]:
@@ -127,11 +154,43 @@ def _context_references(value: Any) -> Iterator[str]:
         yield value["@import"]
 
 
+def _depth(document: Any) -> int:
+    """How deeply arrays and objects nest, without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def _too_deep(path: Path) -> UnusableInput:
+    return UnusableInput(
+        path,
+        f"JSON nested more than {MAX_JSON_DEPTH} levels deep is refused (JSON-LD never needs it)",
+        reason=f"nested more than {MAX_JSON_DEPTH} levels deep",
+    )
+
+
 def _check_jsonld(path: Path, data: bytes) -> None:
     try:
         document = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UnusableInput(path, f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise _too_deep(path) from exc
+    except UnicodeDecodeError as exc:
+        raise UnusableInput(path, f"not valid JSON: {exc}", reason=str(exc)) from exc
+    except ValueError as exc:
+        problem = locate(exc, data, "json-ld")
+        raise UnusableInput(
+            path,
+            f"not valid JSON: {problem.reason}",
+            reason=problem.reason,
+            line=problem.line,
+            column=problem.column,
+        ) from exc
+    if _depth(document) > MAX_JSON_DEPTH:
+        raise _too_deep(path)
     remote = sorted(set(_remote_contexts(document)))
     if remote:
         raise UnusableInput(
@@ -163,9 +222,17 @@ def read_rdf(path: Path, rdf_format: str | None = None) -> Graph:
     try:
         # publicID keeps relative IRIs away from the local file path.
         dataset.parse(data=data, format=fmt, publicID="urn:casegraph:validate:")
+    except RecursionError as exc:
+        raise UnusableInput(path, f"cannot parse as {fmt}: nested too deeply", reason="nested too deeply") from exc
     except Exception as exc:  # rdflib raises many types for bad syntax; all mean "unparsable"
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UnusableInput(path, f"cannot parse as {fmt}: {message[:300]}") from exc
+        problem = locate(exc, data, fmt)
+        raise UnusableInput(
+            path,
+            f"cannot parse as {fmt}: {problem.reason}",
+            reason=problem.reason,
+            line=problem.line,
+            column=problem.column,
+        ) from exc
     graph = Graph()
     for prefix, namespace in dataset.namespaces():
         graph.bind(prefix, namespace, override=False)

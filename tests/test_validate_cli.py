@@ -107,6 +107,83 @@ def test_unusable_input_exits_2_with_one_line_naming_the_file(
     assert str(path) in line and problem in line
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "line", "column", "reason"),
+    [
+        ("bad.ttl", "@prefix cg: <https://x.org/> .\ncg:a cg:b", 2, 10, "end of file"),
+        ("bad2.ttl", "@prefix cg: <https://x.org/> .\ncg:a cg:b ;; .\n", 2, 10, "objectList expected"),
+        ("bad.trig", "<https://x.org/g> {\n  <https://x.org/a> <https://x.org/b> ;; }", 2, 38, "expected"),
+        ("rel.ttl", "@prefix cg: <https://x.org/> .\n\n  cg:a cg:b <rel> .", 3, 13, "relative IRI <rel>"),
+        (
+            "bad.nt",
+            "<https://x.org/a> <https://x.org/b> <https://x.org/c> .\n<https://x.org/a> <https://x.org/b> .\n",
+            2,
+            37,
+            "invalid line",
+        ),
+        (
+            "bad.nq",
+            "<https://x.org/a> <https://x.org/b> <https://x.org/c> <https://x.org/g> <x .\n",
+            1,
+            73,
+            "invalid line",
+        ),
+        ("bad.jsonld", '{\n  "@id": "https://x.org/a",\n  "https://x.org/b": [1, 2,]\n}', 3, 28, "Expecting value"),
+        (
+            "bad.rdf",
+            '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            "  <rdf:Description></rdf:RDF>",
+            3,
+            22,
+            "mismatched tag",
+        ),
+    ],
+)
+def test_parse_errors_give_reason_line_and_column_once_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, line: int, column: int, reason: str
+) -> None:
+    path = write(tmp_path, name, content)
+    code, out, err = run(capsys, str(path))
+    assert code == 2
+    [message] = err.strip().splitlines()
+    assert message.startswith(f"casegraph validate: {path}:{line}:{column}: ")
+    assert reason in message
+    assert str(path) not in out  # once: the report on stdout only counts it
+    code, out, _ = run(capsys, "--format", "json", str(path))
+    [entry] = json.loads(out)["files"]
+    assert (entry["usable"], entry["line"], entry["column"]) == (False, line, column)
+    assert reason in entry["reason"] and entry["reason"] in entry["error"]
+
+
+def test_deeply_nested_jsonld_exits_2_with_a_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deep = '{"@id": "https://x.org/a", "https://x.org/b": ' + "[" * 5000 + "1" + "]" * 5000 + "}"
+    code, _, err = run(capsys, str(write(tmp_path, "deep.jsonld", deep)))
+    assert code == 2
+    [message] = err.strip().splitlines()
+    assert "nested more than" in message and "Traceback" not in err
+
+
+def test_size_limits_refuse_big_files_before_validating(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = "".join(f"<https://x.org/s{i}> <https://x.org/p> <https://x.org/o> .\n" for i in range(30))
+    path = write(tmp_path, "many.nt", lines)
+    code, _, err = run(capsys, "--max-triples", "20", str(path))
+    assert code == 2 and "30 triples, more than the 20 limit" in err
+    big = write(tmp_path, "big.nt", lines * 20_000)  # about 1.6 MB
+    code, _, err = run(capsys, "--max-mb", "1", str(big))
+    assert code == 2 and "more than the 1 MB limit" in err
+
+
+def test_big_files_report_progress_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from casegraph.commands import validate
+
+    monkeypatch.setattr(validate, "PROGRESS_TRIPLES", 10)
+    lines = "".join(f"<https://x.org/s{i}> <https://x.org/p> <https://x.org/o> .\n" for i in range(30))
+    code, _, err = run(capsys, str(write(tmp_path, "many.nt", lines)))
+    assert code == 0 and "validating 30 triples" in err
+
+
 def test_one_unusable_file_does_not_hide_the_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = write(tmp_path, "broken.ttl", BROKEN_TTL)
     code, out, _ = run(capsys, str(tmp_path / "missing.ttl"), str(broken))

@@ -26,7 +26,14 @@ if TYPE_CHECKING:
 EPILOG = """\
 exit codes: 0 = conforms (warnings do not fail), 1 = violations, 2 = unusable input.
 formats by suffix: .ttl .trig .nq .nt .jsonld/.json .rdf/.owl/.xml (or --input-format).
-Never fetches anything: no owl:imports, no remote JSON-LD contexts, no XML entities."""
+Never fetches anything: no owl:imports, no remote JSON-LD contexts, no XML entities.
+errors: one line each on stderr, `FILE:LINE:COLUMN: problem` (line and column from 1, when the
+parser gives them); --format json carries reason, line and column per unusable file.
+size: files over --max-mb megabytes or --max-triples triples are refused (exit 2): SHACL takes
+about a second per 10,000 triples. Files over 5 MB or 20,000 triples report progress on stderr."""
+
+PROGRESS_BYTES = 5 * 1024 * 1024
+PROGRESS_TRIPLES = 20_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -60,6 +67,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         default=None,
         help="parse every FILE as this format instead of guessing from the suffix",
     )
+    p.add_argument(
+        "--max-triples",
+        type=int,
+        default=250_000,
+        metavar="N",
+        help="refuse a file with more triples than this (default: %(default)s)",
+    )
+    p.add_argument(
+        "--max-mb",
+        type=int,
+        default=64,
+        metavar="MB",
+        help="refuse a file larger than this many megabytes before parsing it (default: %(default)s)",
+    )
     p.set_defaults(func=run)
 
 
@@ -67,7 +88,39 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 class Outcome:
     file: str
     result: ValidationResult | None = None
-    error: str | None = None
+    error: UnusableInput | None = None
+
+
+def _progress(message: str) -> None:
+    print(f"casegraph validate: {message}", file=sys.stderr, flush=True)
+
+
+def _read(path: Path, args: argparse.Namespace) -> Graph:
+    """The file's triples, within the size limits, reporting progress on big files."""
+    max_bytes = args.max_mb * 1024 * 1024
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_rdf reports the unreadable file
+    if size > max_bytes:
+        raise UnusableInput(
+            path,
+            f"file is {size / 1048576:.1f} MB, more than the {args.max_mb} MB limit (raise it with --max-mb)",
+            reason="file too large",
+        )
+    if size > PROGRESS_BYTES:
+        _progress(f"{path}: reading {size / 1048576:.1f} MB")
+    data = read_rdf(path, args.input_format)
+    if len(data) > args.max_triples:
+        raise UnusableInput(
+            path,
+            f"{len(data)} triples, more than the {args.max_triples} limit (raise it with --max-triples; "
+            "SHACL takes about a second per 10,000 triples)",
+            reason="too many triples",
+        )
+    if len(data) > PROGRESS_TRIPLES:
+        _progress(f"{path}: validating {len(data)} triples")
+    return data
 
 
 def _load_shapes(extra: list[Path]) -> Graph:
@@ -90,10 +143,10 @@ def _run(args: argparse.Namespace) -> int:
     outcomes: list[Outcome] = []
     for path in args.files:
         try:
-            data = read_rdf(path, args.input_format)
+            data = _read(path, args)
         except UnusableInput as exc:
             print(f"casegraph validate: {exc}", file=sys.stderr)
-            outcomes.append(Outcome(str(path), error=exc.problem))
+            outcomes.append(Outcome(str(path), error=exc))
             continue
         if shapes is None:
             try:
@@ -106,12 +159,12 @@ def _run(args: argparse.Namespace) -> int:
         try:
             outcomes.append(Outcome(str(path), result=validate_with(data, shapes)))
         except (ShapesError, NetworkRefused) as exc:
-            problem = f"validation could not run: {exc}"
-            print(f"casegraph validate: {path}: {problem}", file=sys.stderr)
-            outcomes.append(Outcome(str(path), error=problem))
+            unusable = UnusableInput(path, f"validation could not run: {exc}", reason=str(exc))
+            print(f"casegraph validate: {unusable}", file=sys.stderr)
+            outcomes.append(Outcome(str(path), error=unusable))
     write = {"text": _write_text, "json": _write_json, "turtle": _write_turtle}[args.format]
     write(outcomes, sys.stdout)
-    if any(o.error for o in outcomes):
+    if any(o.error is not None for o in outcomes):
         return 2
     return 1 if any(o.result and not o.result.conforms for o in outcomes) else 0
 
@@ -123,8 +176,7 @@ def _plural(n: int, word: str) -> str:
 def _write_text(outcomes: list[Outcome], out: TextIO) -> None:
     for o in outcomes:
         if o.error is not None:
-            out.write(f"{o.file}: unusable: {o.error}\n")
-            continue
+            continue  # already said once, on stderr
         assert o.result is not None
         violations, warnings = len(o.result.violations), len(o.result.warnings)
         verdict = "conforms" if o.result.conforms else "does not conform"
@@ -149,7 +201,16 @@ def _write_json(outcomes: list[Outcome], out: TextIO) -> None:
     files = []
     for o in outcomes:
         if o.error is not None:
-            files.append({"file": o.file, "usable": False, "error": o.error})
+            files.append(
+                {
+                    "file": o.file,
+                    "usable": False,
+                    "error": o.error.problem,
+                    "reason": o.error.reason,
+                    "line": o.error.line,
+                    "column": o.error.column,
+                }
+            )
             continue
         assert o.result is not None
         files.append(
