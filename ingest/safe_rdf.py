@@ -20,6 +20,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from rdflib import Dataset, Graph
 
+from ingest.jsonld_context import CONTEXT_IRI, bundled_context
 from ingest.parse_errors import locate
 
 # Suffix -> rdflib parser name. Quad formats keep their graphs; validation sees their union.
@@ -173,7 +174,26 @@ def _too_deep(path: Path) -> UnusableInput:
     )
 
 
-def _check_jsonld(path: Path, data: bytes) -> None:
+def _inline_own_context(node: Any) -> Any:
+    """`node` with every reference to CaseGraph's own context (CONTEXT_IRI) replaced by the
+    bundled copy: the one remote context validation can read without fetching it."""
+    if isinstance(node, list):
+        return [_inline_own_context(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "@context":
+            refs = value if isinstance(value, list) else [value]
+            resolved = [bundled_context()["@context"] if ref == CONTEXT_IRI else ref for ref in refs]
+            out[key] = resolved if isinstance(value, list) else resolved[0]
+        else:
+            out[key] = _inline_own_context(value)
+    return out
+
+
+def _check_jsonld(path: Path, data: bytes) -> bytes:
+    """The JSON-LD to parse: refused if unsafe, with CaseGraph's own context inlined."""
     try:
         document = json.loads(data)
     except RecursionError as exc:
@@ -191,12 +211,17 @@ def _check_jsonld(path: Path, data: bytes) -> None:
         ) from exc
     if _depth(document) > MAX_JSON_DEPTH:
         raise _too_deep(path)
+    mentions_own = CONTEXT_IRI.encode() in data
+    if mentions_own:
+        document = _inline_own_context(document)
     remote = sorted(set(_remote_contexts(document)))
     if remote:
         raise UnusableInput(
             path,
-            f"JSON-LD refers to a context by address ({remote[0]}); contexts are never fetched: inline the context",
+            f"JSON-LD refers to a context by address ({remote[0]}); contexts are never fetched "
+            f"(only CaseGraph's own, {CONTEXT_IRI}, is read from the bundled copy): inline the context",
         )
+    return json.dumps(document).encode("utf-8") if mentions_own else data
 
 
 def read_rdf(path: Path, rdf_format: str | None = None) -> Graph:
@@ -217,7 +242,7 @@ def read_rdf(path: Path, rdf_format: str | None = None) -> Graph:
     if fmt == "xml":
         _check_xml(path, data)
     elif fmt == "json-ld":
-        _check_jsonld(path, data)
+        data = _check_jsonld(path, data)
     dataset = Dataset(default_union=True)
     try:
         # publicID keeps relative IRIs away from the local file path.

@@ -9,7 +9,6 @@ only `cg:Court` is still checked by the organisation and agent shapes. Warnings
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -22,20 +21,9 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from ingest.bundled import ONTOLOGY_DIR, SHAPES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _data_dir(name: str) -> Path:
-    """ontology/ or shapes/: from the source tree (a checkout or an editable install), else
-    the copy a regular install puts in <prefix>/share/casegraph/ (see pyproject data-files)."""
-    for candidate in (ROOT / name, Path(sys.prefix) / "share" / "casegraph" / name):
-        if any(candidate.glob("*.ttl")):
-            return candidate
-    return ROOT / name
-
-
-ONTOLOGY_DIR = _data_dir("ontology")
-SHAPES_DIR = _data_dir("shapes")
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 

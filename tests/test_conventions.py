@@ -13,13 +13,17 @@ import pytest
 from casegraph.cli import COMMANDS, make_parser
 
 ROOT = Path(__file__).resolve().parent.parent
-# What api may use of ingest: identifiers, vocabulary, names, the store, the SPARQL file loader.
+# What api may use of ingest: identifiers, vocabulary, names, the store, the SPARQL file loader,
+# the published JSON-LD context and its writer.
 # Of the store package, everything but a backend (tests/test_store_layering.py: api reads the
 # graph through the Store protocol, whichever backend holds it).
 STORE_BACKENDS = ("ingest.store.embedded", "ingest.store.remote")
 API_MAY_IMPORT = {
     "ingest",
     "ingest.vocab",
+    "ingest.namespaces",
+    "ingest.jsonld_context",
+    "ingest.jsonld_write",
     "ingest.ids",
     "ingest.names",
     "ingest.store",

@@ -12,6 +12,7 @@ from rdflib.namespace import OWL, RDFS
 
 from api.app import create_app
 from api.settings import Settings
+from ingest.jsonld_context import CONTEXT_IRI
 from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import CG, ID, OA
 from tests.api_support import DEFENDER, SCRIPT_NAME, api_store
@@ -59,7 +60,7 @@ def test_every_rdf_format_says_the_same(client: TestClient) -> None:
     r = client.get("/id/person/jovan-markovich", headers={"Accept": "application/ld+json"})
     assert r.headers["content-type"].startswith("application/ld+json")
     doc = r.json()
-    assert doc["@context"] == f"{PUBLIC}/context.jsonld", "JSON-LD points at the published context"
+    assert doc["@context"] == CONTEXT_IRI, "JSON-LD points at the published context"
     doc["@context"] = client.get("/context.jsonld").json()["@context"]
     jsonld = Graph().parse(data=json.dumps(doc), format="json-ld")
     assert len(turtle) > 10

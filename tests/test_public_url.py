@@ -17,6 +17,7 @@ from rdflib.namespace import VOID
 from api.app import create_app
 from api.clients import ClientRequest, by_address, client_address
 from api.settings import Settings, proxy_networks
+from ingest.jsonld_context import CONTEXT_IRI
 from ingest.store.embedded import EmbeddedStore
 from tests.api_support import api_store
 from tests.serving import PROTOCOL_DATA, load_store, running_server
@@ -86,7 +87,7 @@ def test_entity_pages_links_and_jsonld_context(client: TestClient) -> None:
     assert f'href="{PUBLIC}/id/person/jovan-markovich?format=json"' in page.text
     doc = client.get("/id/person/jovan-markovich", headers={"Accept": "application/ld+json"})
     no_evil(doc.text)
-    assert json.loads(doc.text)["@context"] == f"{PUBLIC}/context.jsonld"
+    assert json.loads(doc.text)["@context"] == CONTEXT_IRI
     graph_page = client.get("/id/graph/900_synthetic_a", headers={"Accept": "text/html"})
     no_evil(graph_page.text)
     no_evil(graph_page.headers.get("link", ""))

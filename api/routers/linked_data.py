@@ -23,6 +23,7 @@ from api.negotiation import HTML, JSON, Choice, NotAcceptable, choose
 from api.routers.dumps import stream_quads
 from api.settings import Settings
 from api.templating import render
+from ingest.jsonld_context import CONTEXT_IRI
 from ingest.store import Store
 from ingest.store.rdf import Format, serialize
 
@@ -31,7 +32,10 @@ router = APIRouter(tags=["linked data"])
 VARY = {"Vary": "Accept"}
 
 
-@router.get("/context.jsonld", summary="The JSON-LD @context the linked data uses")
+@router.get(
+    "/context.jsonld",
+    summary="The JSON-LD @context the linked data uses: a term per ontology class and property, with coercions",
+)
 def context() -> JSONResponse:
     return JSONResponse(
         jsonld_context(), media_type="application/ld+json", headers={"Cache-Control": "public, max-age=3600"}
@@ -83,7 +87,9 @@ def resource(
             location += "?" + request.url.query
         return RedirectResponse(location, status_code=308, headers=VARY)
     if choice.is_rdf:
-        context_url = settings.origin + "/context.jsonld"  # the public origin, never the Host header
+        # The context's stable IRI, the same on every deployment (this server also answers it at
+        # /context.jsonld), so `casegraph validate` reads it from its bundled copy.
+        context_url = CONTEXT_IRI
         # A readable IRI (ingest.fusion.published) is described with what the documents say
         # about the IRI they minted, so one dereference gives the whole person.
         quads = describe_quads(store, iri)
