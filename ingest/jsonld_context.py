@@ -24,7 +24,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from ingest.bundled import ONTOLOGY_DIR
-from ingest.vocab import DEFAULT_BASE, PREFIXES
+from ingest.namespaces import DEFAULT_BASE, PREFIXES
 
 CONTEXT_IRI = DEFAULT_BASE + "context.jsonld"
 
