@@ -125,8 +125,10 @@ def test_markup_in_a_name_stays_text(server: str, page: Any) -> None:
 def test_query_page_runs_an_example_and_shows_rows(server: str, page: Any) -> None:
     page.goto(server + "/query")
     assert len(page.query_selector_all("button.example")) >= 12
+    page.wait_for_selector("body.editor-ready")  # the editor's script takes over the text box
     page.click("button[data-example='04-transfers']")
-    assert "cg:Transfer" in page.input_value("#query")
+    # The example is fetched, then put in the editor: wait for it rather than read at once.
+    page.wait_for_function("document.querySelector('#query').value.includes('cg:Transfer')")
     page.click("#run")
     page.wait_for_selector("table.results tbody tr")
     headers = [th.inner_text() for th in page.query_selector_all("table.results thead th")]
