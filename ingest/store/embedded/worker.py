@@ -31,28 +31,11 @@ from ingest.store.terms import Literal, Triple
 ENGINE_STACK_BYTES = 512 * 1024 * 1024
 
 
-def _error(status: int, message: str) -> Outcome:
-    return {
-        "status": status,
-        "media_type": "text/plain",
-        "body": message.encode("utf-8"),
-        "truncated": False,
-        "rows": 0,
-    }
-
-
-def _choose(job: Job, offers: dict[str, Any], aliases: dict[str, str]) -> str | None:
-    if job["media_type"]:
-        wanted = aliases.get(job["media_type"], job["media_type"])
-        return wanted if wanted in offers else None
-    return formats.negotiate(job["accept"], list(offers), aliases)
-
-
 def execute(store: ox.Store, job: Job) -> Outcome:
     try:
         inspection = inspect(job["query"], job["max_depth"])
     except QueryRefused as exc:
-        return _error(exc.status, str(exc))
+        return formats.error_outcome(exc.status, str(exc))
     form = inspection.form
     graph_result = form in ("CONSTRUCT", "DESCRIBE")
     offers: dict[str, Any]
@@ -61,9 +44,11 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     else:
         offers = formats.SELECT_TYPES if form == "SELECT" else formats.ASK_TYPES
         aliases = formats.ALIASES
-    media_type = _choose(job, offers, aliases)
+    media_type = formats.choose_format(job, offers, aliases)
     if media_type is None:
-        return _error(406, f"no acceptable format for a {form} result; this endpoint offers: " + ", ".join(offers))
+        return formats.error_outcome(
+            406, f"no acceptable format for a {form} result; this endpoint offers: " + ", ".join(offers)
+        )
 
     options: dict[str, Any] = {"base_iri": job["base_iri"]}
     if job["default_graphs"] is None and job["named_graphs"] is None:
@@ -91,11 +76,11 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         )
         return {"status": 200, "media_type": media_type, "body": body, "truncated": truncated, "rows": len(triples)}
     except SyntaxError as exc:
-        return _error(400, f"query syntax error: {exc}")
+        return formats.error_outcome(400, f"query syntax error: {exc}")
     except (ValueError, TypeError) as exc:
-        return _error(400, f"query cannot be evaluated: {exc}")
+        return formats.error_outcome(400, f"query cannot be evaluated: {exc}")
     except OSError as exc:
-        return _error(500, f"store error: {exc}")
+        return formats.error_outcome(500, f"store error: {exc}")
 
 
 def _size(term: Any) -> int:
@@ -170,7 +155,7 @@ def main(store_path: str, conn: Connection, sandbox_mode: str = "required") -> N
                 job = conn.recv()
             except (EOFError, OSError, KeyboardInterrupt):
                 return
-            outcome = execute(store, job) if store is not None else _error(503, failure)
+            outcome = execute(store, job) if store is not None else formats.error_outcome(503, failure)
             try:
                 conn.send(outcome)
             except (BrokenPipeError, OSError):

@@ -4,7 +4,9 @@ q-values). Kept free of web-framework imports: the SPARQL worker processes use i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from ingest.store.base import Job, Outcome
 from ingest.store.rdf import Format
 
 # SPARQL results (SELECT, ASK): media type -> format key used by ingest.store.public.results.
@@ -131,3 +133,23 @@ def by_name(name: str | None) -> str | None:
         return None
     name = name.strip().lower()
     return FORMAT_NAMES.get(name, name if "/" in name else None)
+
+
+def error_outcome(status: int, message: str) -> Outcome:
+    """A refused or failed public query as plain text, the same on every backend."""
+    return {
+        "status": status,
+        "media_type": "text/plain",
+        "body": message.encode("utf-8"),
+        "truncated": False,
+        "rows": 0,
+    }
+
+
+def choose_format(job: Job, offers: dict[str, Any], aliases: dict[str, str]) -> str | None:
+    """The media type to answer `job` in, among `offers`: the one ?format= names (None if it is
+    not offered), else the best match for its Accept header."""
+    if job["media_type"]:
+        wanted = aliases.get(job["media_type"], job["media_type"])
+        return wanted if wanted in offers else None
+    return negotiate(job["accept"], list(offers), aliases)

@@ -28,23 +28,6 @@ TSV = "text/tab-separated-values"
 NTRIPLES = "application/n-triples"
 
 
-def _error(status: int, message: str) -> Outcome:
-    return {
-        "status": status,
-        "media_type": "text/plain",
-        "body": message.encode("utf-8"),
-        "truncated": False,
-        "rows": 0,
-    }
-
-
-def _choose(job: Job, offers: dict[str, Any], aliases: dict[str, str]) -> str | None:
-    if job["media_type"]:
-        wanted = aliases.get(job["media_type"], job["media_type"])
-        return wanted if wanted in offers else None
-    return formats.negotiate(job["accept"], list(offers), aliases)
-
-
 class RemoteQueries:
     """`PublicQueries` over a SPARQL 1.1 server: at most `workers` requests at once, each
     client a fair share (ingest.store.fairness)."""
@@ -93,7 +76,7 @@ class RemoteQueries:
         try:
             inspection = inspect(job["query"], job["max_depth"])
         except QueryRefused as exc:
-            return _error(exc.status, str(exc))
+            return formats.error_outcome(exc.status, str(exc))
         form = inspection.form
         graph_result = form in ("CONSTRUCT", "DESCRIBE")
         offers: dict[str, Any]
@@ -102,9 +85,11 @@ class RemoteQueries:
         else:
             offers = formats.SELECT_TYPES if form == "SELECT" else formats.ASK_TYPES
             aliases = formats.ALIASES
-        media_type = _choose(job, offers, aliases)
+        media_type = formats.choose_format(job, offers, aliases)
         if media_type is None:
-            return _error(406, f"no acceptable format for a {form} result; this endpoint offers: " + ", ".join(offers))
+            return formats.error_outcome(
+                406, f"no acceptable format for a {form} result; this endpoint offers: " + ", ".join(offers)
+            )
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise QueryTimeout
@@ -124,15 +109,15 @@ class RemoteQueries:
             self.killed += 1
             raise QueryTimeout from None
         except httpx.HTTPError as exc:
-            return _error(502, f"the store did not answer: {exc}")
+            return formats.error_outcome(502, f"the store did not answer: {exc}")
         except _ServerRefused as exc:
-            return _error(exc.status, exc.message)
+            return formats.error_outcome(exc.status, exc.message)
         try:
             if graph_result:
                 return self._graph(body, cut, media_type, job)
             answer = rdf.parse_results(body, accept)
         except SyntaxError as exc:
-            return _error(502, f"the store's answer could not be read: {exc}")
+            return formats.error_outcome(502, f"the store's answer could not be read: {exc}")
         if isinstance(answer, bool):
             body = results.ASK_WRITERS[formats.ASK_TYPES[media_type]](answer)
             return {"status": 200, "media_type": media_type, "body": body, "truncated": False, "rows": 1}
