@@ -37,18 +37,9 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     except QueryRefused as exc:
         return formats.error_outcome(exc.status, str(exc))
     form = inspection.form
-    graph_result = form in ("CONSTRUCT", "DESCRIBE")
-    offers: dict[str, Any]
-    if graph_result:
-        offers, aliases = formats.GRAPH_TYPES, formats.GRAPH_ALIASES
-    else:
-        offers = formats.SELECT_TYPES if form == "SELECT" else formats.ASK_TYPES
-        aliases = formats.ALIASES
-    media_type = formats.choose_format(job, offers, aliases)
+    media_type = formats.choose_format(job, form)
     if media_type is None:
-        return formats.error_outcome(
-            406, f"no acceptable format for a {form} result; this endpoint offers: " + ", ".join(offers)
-        )
+        return formats.not_acceptable(form)
 
     options: dict[str, Any] = {"base_iri": job["base_iri"]}
     if job["default_graphs"] is None and job["named_graphs"] is None:

@@ -146,10 +146,23 @@ def error_outcome(status: int, message: str) -> Outcome:
     }
 
 
-def choose_format(job: Job, offers: dict[str, Any], aliases: dict[str, str]) -> str | None:
-    """The media type to answer `job` in, among `offers`: the one ?format= names (None if it is
-    not offered), else the best match for its Accept header."""
+def offers_for(form: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The media types (and their aliases) a result of query form `form` can be written in."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return GRAPH_TYPES, GRAPH_ALIASES
+    return (SELECT_TYPES if form == "SELECT" else ASK_TYPES), ALIASES
+
+
+def choose_format(job: Job, form: str) -> str | None:
+    """The media type to answer `job` (a query of form `form`) in: the one ?format= names (None
+    if it is not offered), else the best match for its Accept header."""
+    offers, aliases = offers_for(form)
     if job["media_type"]:
         wanted = aliases.get(job["media_type"], job["media_type"])
         return wanted if wanted in offers else None
     return negotiate(job["accept"], list(offers), aliases)
+
+
+def not_acceptable(form: str) -> Outcome:
+    offers, _ = offers_for(form)
+    return error_outcome(406, f"no acceptable format for a {form} result; this endpoint offers: " + ", ".join(offers))

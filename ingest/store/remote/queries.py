@@ -79,17 +79,9 @@ class RemoteQueries:
             return formats.error_outcome(exc.status, str(exc))
         form = inspection.form
         graph_result = form in ("CONSTRUCT", "DESCRIBE")
-        offers: dict[str, Any]
-        if graph_result:
-            offers, aliases = formats.GRAPH_TYPES, formats.GRAPH_ALIASES
-        else:
-            offers = formats.SELECT_TYPES if form == "SELECT" else formats.ASK_TYPES
-            aliases = formats.ALIASES
-        media_type = formats.choose_format(job, offers, aliases)
+        media_type = formats.choose_format(job, form)
         if media_type is None:
-            return formats.error_outcome(
-                406, f"no acceptable format for a {form} result; this endpoint offers: " + ", ".join(offers)
-            )
+            return formats.not_acceptable(form)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise QueryTimeout
