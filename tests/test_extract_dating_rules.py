@@ -20,11 +20,19 @@ def shipped() -> dict[str, Any]:
 
 def test_the_shipped_rules_load() -> None:
     rules = parse_dating_rules(shipped(), "dating.yaml")
-    assert [r.id for r in rules.borrow] == ["weak-mention", "verdict", "hearing", "acquittal-release"]
+    assert [r.id for r in rules.borrow] == [
+        "weak-mention",
+        "verdict",
+        "hearing",
+        "acquittal-release",
+        "decision-release",
+    ]
     verdict = next(r for r in rules.borrow if r.id == "verdict")
     # registry fields select the types: every verdict type borrows from every verdict type
     assert verdict.types == verdict.lenders == {"conviction", "sentence", "acquittal"}
     assert {kind for kind, _ in rules.anchors} == {"arrest", "trial-start"}
+    # the lasting states, and the arrest a lasting custody began with
+    assert rules.since_after == {"administrative-detention", "pretrial-detention", "house-arrest", "arrest"}
 
 
 @pytest.mark.parametrize(
@@ -37,6 +45,7 @@ def test_the_shipped_rules_load() -> None:
         (lambda d: d["borrow"][0].update(sentences=[1]), "sentences: must be [min, max]"),
         (lambda d: d["borrow"][0].update(lender="strong"), "lender: must be any or weak"),
         (lambda d: d["borrow"][0].update(when="x"), "unknown key 'when'"),
+        (lambda d: d.update(since_after=["arest"]), "'arest' is not an event type"),
         (lambda d: d["borrow"][3].update(unless="(unclosed"), "bad regular expression"),
         (lambda d: d["anchors"][0].update({"from": "arest"}), "anchors[0]: needs `from`"),
     ],

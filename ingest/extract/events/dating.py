@@ -34,6 +34,7 @@ _CLAUSE_KEYS = (
     "reported",
     "reporting_verb",
     "told_before",
+    "custody",
 )
 _BORROW_KEYS = {
     "id",
@@ -82,6 +83,7 @@ class DatingRules:
     borrow: list[BorrowRule]
     anchors: list[tuple[str, re.Pattern[str]]]  # (lender type, pattern on the borrower's sentence)
     incident: re.Pattern[str]
+    since_after: frozenset[str] = frozenset()  # types a `since` date told right after dates
 
 
 def _types(value: Any, where: str, types: dict[str, EventType]) -> frozenset[str] | None:
@@ -144,9 +146,11 @@ def parse_dating_rules(data: Any, source: str, types: dict[str, EventType] | Non
     types = registry() if types is None else types
     if not isinstance(data, dict):
         raise DataFileError(f"{source}: expected a mapping at the top level")
-    unknown = sorted(set(data) - {"clause", "borrow", "anchors", "incident"})
+    unknown = sorted(set(data) - {"clause", "borrow", "anchors", "incident", "since_after"})
     if unknown:
-        raise DataFileError(f"{source}: {unknown[0]}: unknown key (expected clause, borrow, anchors, incident)")
+        raise DataFileError(
+            f"{source}: {unknown[0]}: unknown key (expected clause, borrow, anchors, incident, since_after)"
+        )
     clause_data = data.get("clause")
     if not isinstance(clause_data, dict) or set(clause_data) != set(_CLAUSE_KEYS):
         raise DataFileError(f"{source}: clause: must give exactly {', '.join(_CLAUSE_KEYS)}")
@@ -158,7 +162,10 @@ def parse_dating_rules(data: Any, source: str, types: dict[str, EventType] | Non
         if not isinstance(a, dict) or set(a) != {"from", "pattern"} or a["from"] not in types:
             raise DataFileError(f"{where}: needs `from` (an event type of the registry) and `pattern`")
         anchors.append((str(a["from"]), _pattern(a["pattern"], where)))
-    return DatingRules(clause, borrow, anchors, _pattern(data.get("incident"), f"{source}: incident"))
+    since_after: frozenset[str] = frozenset()
+    if "since_after" in data:
+        since_after = _types(data["since_after"], f"{source}: since_after", types) or frozenset(types)
+    return DatingRules(clause, borrow, anchors, _pattern(data.get("incident"), f"{source}: incident"), since_after)
 
 
 @lru_cache(maxsize=1)
@@ -220,7 +227,7 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
     for t in triggers:
         if t.status == "planned" and t.has_own_date and rules["told_before"].search(text[sentence.start : t.start]):
             t.status = "occurred"
-    states = {t.name for t in registry().values() if t.state}
+    states = dating_rules().since_after
     for t in triggers:
         if not t.has_own_date and t.rule.lasting:
             # "since April 2022, her sons have been banned from travelling": when it began.
@@ -231,8 +238,15 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
             ]
             if began and not any(began[-1].end < x.start < t.start for x in triggers):
                 t.date, t.has_own_date = began[-1].iso, True
-        if not t.has_own_date and t.rule.type in states:
-            # "held under house arrest since 3 April": the state began on that day.
+        if (
+            not t.has_own_date
+            and t.rule.type in states
+            # An act that is not a state itself dates by `since` only when told as the custody
+            # it began ("detained since"), not as acts counted over a time ("arrested since").
+            and (registry()[t.rule.type].state or rules["custody"].search(text[t.start : t.end]))
+        ):
+            # "held under house arrest since 3 April", "has been detained in jail since November
+            # 2018": the state, or the custody, began then.
             since = next(
                 (
                     d
