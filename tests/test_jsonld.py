@@ -78,7 +78,9 @@ def test_every_class_and_property_of_the_ontology_has_a_term() -> None:
                 assert "cg:" + str(iri)[len(str(CG)) :] in named, f"no term for {iri}"
     assert context["subject"] == {"@id": "cg:subject", "@type": "@id"}
     assert context["earliestDate"] == {"@id": "cg:earliestDate", "@type": "xsd:date"}
-    assert context["start"] == {"@id": "oa:start", "@type": "xsd:nonNegativeInteger"}
+    assert context["sourceCount"] == {"@id": "cg:sourceCount", "@type": "xsd:nonNegativeInteger"}
+    # Offsets take xsd:nonNegativeInteger or xsd:integer (a store may keep one as the other): no coercion.
+    assert context["start"] == "oa:start"
     assert context["Person"] == "cg:Person" and context["altLabel"] == "skos:altLabel"
 
 
@@ -94,14 +96,14 @@ def test_compaction_keeps_datatypes_that_json_numbers_would_lose() -> None:
 
     s = URIRef("https://example.org/sel")
     triples = [
-        (s, URIRef("http://www.w3.org/ns/oa#start"), Literal("4", datatype=XSD.nonNegativeInteger)),
-        (s, URIRef("http://www.w3.org/ns/oa#end"), Literal("9", datatype=XSD.integer)),  # not the term's type
+        (s, CG.sourceCount, Literal("4", datatype=XSD.nonNegativeInteger)),
+        (s, CG.confidence, Literal("9", datatype=XSD.integer)),  # not the term's type (xsd:decimal)
         (s, CG.earliestDate, Literal("2020-02", datatype=XSD.gYearMonth)),
         (s, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("x", lang="en")),
     ]
     doc = compact(triples, bundled_context()["@context"], bundled_context()["@context"])
     [node] = doc["@graph"]
-    assert node["start"] == "4" and node["oa:end"] == {"@value": "9", "@type": "xsd:integer"}
+    assert node["sourceCount"] == "4" and node["cg:confidence"] == {"@value": "9", "@type": "xsd:integer"}
     back = Graph().parse(data=json.dumps(doc), format="json-ld")
     assert set(back) == set(triples)
 
