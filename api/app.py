@@ -43,6 +43,7 @@ ROUTERS = (
     "conflicts",
     "proceedings",
     "passages",
+    "changes",
     "linked_data",
     "pages",
 )

@@ -1,8 +1,9 @@
-"""ETags keyed by the store's version: a GET of the API, linked data, dumps or the dataset
-description answers 304 to an `If-None-Match` that names the current tag, and every such 200
-carries the tag. The tag is the store's last-modified time (api.cache.store_version) with the
-request's path, query and Accept, so a new document built into the store changes every tag at
-once, on every server answering from it (replicas), without a restart."""
+"""ETags keyed by the store's version: a GET of the API or the dataset description answers 304
+to an `If-None-Match` that names the current tag, and every such 200 carries the tag (dumps and
+linked data have validators of their own, per graph: api.conditional). The tag is the store's
+last-modified time (api.cache.store_version) with the request's path, query and Accept, so a
+new document built into the store changes every tag at once, on every server answering from
+it (replicas), without a restart."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from api.cache import store_version
 from ingest.store import StoreError
 
-PREFIXES = ("/api/", "/id/", "/dumps/", "/.well-known/void")
+# Dumps and linked data carry their own validators, per graph (api.conditional).
+PREFIXES = ("/api/", "/.well-known/void")
 ASGIApp = Any
 
 

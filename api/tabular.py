@@ -144,6 +144,15 @@ COLUMNS: dict[str, list[tuple[str, Getter]]] = {
         ("events", _path("events")),
         ("document_iri", _path("document", "iri")),
     ],
+    "changes": [
+        ("time", _path("time")),
+        ("kind", _path("kind")),
+        ("graph", _path("graph")),
+        ("document", _path("document")),
+        ("hash", _path("hash")),
+        ("dump", _path("dump")),
+        ("cursor", _path("cursor")),
+    ],
     "examples": [("id", _path("id")), ("title", _path("title")), ("description", _path("description"))],
 }
 

@@ -20,6 +20,9 @@ PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCT, "foaf": FOAF, "xsd": XSD
 JSONLD_CONTEXT = {"void": VOID, "dcat": DCAT, "dcterms": DCT, "foaf": FOAF, "xsd": XSD}
 
 DUMPS = {"casegraph.nq": "application/n-quads", "casegraph.trig": "application/trig"}
+# Compressed files of a dump (name -> the dump it compresses), served as application/gzip.
+COMPRESSED = {"casegraph.nq.gz": "casegraph.nq"}
+GZIP = "https://www.iana.org/assignments/media-types/application/gzip"
 
 _GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 _DOCUMENTS = f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{CG.Document}> }}"
@@ -71,6 +74,18 @@ def void_description(store: Store, settings: Settings, server: str, quads: int) 
             Triple(dist, RDF_TYPE, n(DCAT + "Distribution")),
             Triple(dist, n(DCAT + "downloadURL"), url),
             Triple(dist, n(DCAT + "mediaType"), n(f"https://www.iana.org/assignments/media-types/{media}")),
+            Triple(dist, n(DCT + "license"), n(settings.licence)),
+        ]
+    for name, plain in COMPRESSED.items():
+        url = n(f"{server}/dumps/{name}")
+        dist = BlankNode(f"dist-{name.replace('.', '-')}")
+        out += [
+            Triple(dataset, n(VOID + "dataDump"), url),
+            Triple(dataset, n(DCAT + "distribution"), dist),
+            Triple(dist, RDF_TYPE, n(DCAT + "Distribution")),
+            Triple(dist, n(DCAT + "downloadURL"), url),
+            Triple(dist, n(DCAT + "mediaType"), n(f"https://www.iana.org/assignments/media-types/{DUMPS[plain]}")),
+            Triple(dist, n(DCAT + "compressFormat"), n(GZIP)),
             Triple(dist, n(DCT + "license"), n(settings.licence)),
         ]
     # One subset per named graph (one per source document), with its size.

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ingest.changes import ChangeLog
+from ingest.changes import sync as sync_changes
 from ingest.errors import InputError
 from ingest.fusion import rebuild_fused_graph
 from ingest.ids import document_id
@@ -259,8 +261,10 @@ class _Writer:
         summary: BuildSummary,
         on_progress: ProgressFn | None,
         passages: PassageIndex | None = None,
+        changes: ChangeLog | None = None,
     ) -> None:
         self.store = store
+        self.changes = changes or ChangeLog(store)
         self.summary = summary
         self.on_progress = on_progress
         self.passages = passages
@@ -304,6 +308,7 @@ class _Writer:
                 self.fail(path, Failure(outcome.path, f"could not be stored: {type(exc).__name__}: {exc}"))
                 return
             self._index(outcome)
+            self._record(outcome)
             if previous is not None:
                 self.summary.notes.append(f"{previous[2]}: replaced by {outcome.path} (same document graph)")
             else:
@@ -316,6 +321,17 @@ class _Writer:
             self.sizes[outcome.graph] = stored
         if self.on_progress:
             self.on_progress(path, None)
+
+    def _record(self, outcome: Outcome) -> None:
+        """The stored graph goes into the changes log (ingest.changes): added, replaced, or
+        nothing when its content is what it was. A log that cannot be written is reported;
+        the next build's sync records what it missed."""
+        if outcome.graph is None:
+            return
+        try:
+            self.changes.stored(outcome.graph, outcome.document)
+        except Exception as exc:  # the graph is stored; the log catches up on the next build
+            self.summary.notes.append(f"the changes log could not record {outcome.graph}: {exc}")
 
     def _index(self, outcome: Outcome) -> None:
         """The stored graph's text replaces its passages. The graph is the record: an index
@@ -544,7 +560,9 @@ def build(
     started = time.perf_counter()
     if passages is not None:
         _sync_passages(passages, store, summary)
-    writer = _Writer(store, summary, on_progress, passages)
+    changes = ChangeLog(store)
+    _sync_changes(changes, store, summary)
+    writer = _Writer(store, summary, on_progress, passages, changes)
     items = _unique_documents(list(enumerate(discover(paths))), writer)
     items = _skip_unchanged(items, writer, store, force)
     if workers <= 0:
@@ -581,7 +599,7 @@ def build(
             idle_rounds = 0 if progress else idle_rounds + 1
     store.flush()
     if fuse:
-        _refresh_fused_view(store, summary)
+        _refresh_fused_view(store, summary, changes)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -596,10 +614,26 @@ def _sync_passages(index: PassageIndex, store: Store, summary: BuildSummary) -> 
         summary.notes.append(f"passage index rebuilt from the store: {rebuilt[0]} documents, {rebuilt[1]} passages")
 
 
-def _refresh_fused_view(store: Store, summary: BuildSummary) -> None:
-    """The fused view spans every document graph, so it is rebuilt after each build. A failure
-    here is reported but never undoes the documents just stored."""
+def _sync_changes(changes: ChangeLog, store: Store, summary: BuildSummary) -> None:
+    """The changes log first catches up with writes it missed (a load, a failed entry)."""
+    try:
+        sync_changes(store, changes)
+    except Exception as exc:  # the log never stops a build
+        summary.notes.append(f"the changes log could not be brought in step with the store: {exc}")
+
+
+def _refresh_fused_view(store: Store, summary: BuildSummary, changes: ChangeLog | None = None) -> None:
+    """The fused view spans every document graph, so it is rebuilt after each build (and
+    logged as replaced when it changed, so mirrors refresh it). A failure here is reported but
+    never undoes the documents just stored."""
+    from ingest.ids import fused_graph_iri
+
     try:
         summary.fused = str(rebuild_fused_graph(store))
     except Exception as exc:
         summary.notes.append(f"the fused view could not be rebuilt: {type(exc).__name__}: {exc}")
+        return
+    try:
+        (changes or ChangeLog(store)).stored(str(fused_graph_iri()))
+    except Exception as exc:
+        summary.notes.append(f"the changes log could not record the fused view: {exc}")

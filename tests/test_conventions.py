@@ -14,7 +14,7 @@ from casegraph.cli import COMMANDS, make_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 # What api may use of ingest: identifiers, vocabulary, names, the store, the SPARQL file loader,
-# the published JSON-LD context and its writer.
+# the published JSON-LD context and its writer, the changes log (the partners' feed).
 # Of the store package, everything but a backend (tests/test_store_layering.py: api reads the
 # graph through the Store protocol, whichever backend holds it).
 STORE_BACKENDS = ("ingest.store.embedded", "ingest.store.remote")
@@ -29,6 +29,7 @@ API_MAY_IMPORT = {
     "ingest.store",
     "ingest.queries",
     "ingest.passages",
+    "ingest.changes",
 }
 
 

@@ -47,7 +47,8 @@ def test_dumps_hold_every_quad_with_its_graph(client: TestClient, name: str, fmt
 
 def test_dump_index_and_unknown_dump(client: TestClient) -> None:
     listing = client.get("/dumps/").json()
-    assert [d["name"] for d in listing["dumps"]] == list(dumps.DUMPS)
+    assert [d["name"] for d in listing["dumps"]] == [*dumps.DUMPS, *dumps.COMPRESSED]
+    assert listing["graph"] == f"{PUBLIC}/dumps/graph/{{id}}.nq"
     assert client.get("/dumps/everything.zip").status_code == 404
 
 
@@ -62,11 +63,14 @@ def test_void_describes_the_dataset(client: TestClient, accept: str, fmt: str) -
     assert (DATASET, DCTERMS.license, None) in g
     assert (DATASET, DCTERMS.modified, None) in g
     assert (DATASET, VOID.sparqlEndpoint, URIRef(f"{PUBLIC}/sparql")) in g
-    assert set(g.objects(DATASET, VOID.dataDump)) == {URIRef(f"{PUBLIC}/dumps/{n}") for n in dumps.DUMPS}
+    names = [*dumps.DUMPS, *dumps.COMPRESSED]
+    assert set(g.objects(DATASET, VOID.dataDump)) == {URIRef(f"{PUBLIC}/dumps/{n}") for n in names}
     subsets = set(g.objects(DATASET, VOID.subset))
     assert len(subsets) == 3
     assert all((s, VOID.triples, Literal(1)) in g for s in subsets)
-    assert len(set(g.objects(DATASET, URIRef(DCAT + "distribution")))) == 2
+    distributions = set(g.objects(DATASET, URIRef(DCAT + "distribution")))
+    assert len(distributions) == 3
+    assert len({d for d in distributions if (d, URIRef(DCAT + "compressFormat"), None) in g}) == 1
     if fmt == "json-ld":
         assert isinstance(r.json()["@context"], dict)  # inline, nothing to fetch
 

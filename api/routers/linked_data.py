@@ -4,7 +4,9 @@ N-Quads (which keep each statement's source graph) and the curated JSON, by cont
 negotiation (`Vary: Accept`, `?format=` overrides). IRIs that resolution merged answer 308 to
 the surviving IRI; IRIs the graph does not know answer 404. A named graph's IRI
 (/id/graph/<doc>) answers its description (document, size, downloads) in HTML and JSON, and
-the graph's own statements in the RDF syntaxes."""
+the graph's own statements in the RDF syntaxes. Every 200 carries ETag and Last-Modified, and a
+request that names the version it holds gets 304 (api.conditional): a graph's follow that graph,
+a description's the whole store."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
+from api import conditional
 from api.curated.common import Ctx, NotFound
 from api.curated.graphs import graph_detail, is_graph
 from api.curated.resource import resource_page
@@ -76,8 +79,13 @@ def resource(
         return JSONResponse({"error": str(exc)}, status_code=status, headers=VARY)
     ctx = Ctx(store, settings.base_iri)
     iri = ctx.id_base + path
+    # The representation a tag names: this IRI in this format (the query holds `format=`).
+    variant = "|".join([choice.media_type, request.url.path, request.url.query])
     if path.startswith("graph/") and is_graph(ctx, iri):
-        return _graph(request, ctx, iri, choice)
+        validators = conditional.for_graph(store, iri, variant)
+        return conditional.not_modified(request, validators, "Accept") or _validated(
+            _graph(request, ctx, iri, choice), validators
+        )
     target, known = resolve(store, iri)
     if not known or target is None:
         return _error(request, 404, f"{iri} is not in this graph", choice.media_type)
@@ -86,6 +94,22 @@ def resource(
         if request.url.query:
             location += "?" + request.url.query
         return RedirectResponse(location, status_code=308, headers=VARY)
+    # A description gathers statements from any graph: it follows the whole store's version.
+    validators = conditional.for_store(store, variant)
+    return conditional.not_modified(request, validators, "Accept") or _validated(
+        _described(request, ctx, iri, choice), validators
+    )
+
+
+def _validated(response: Response, validators: conditional.Validators) -> Response:
+    if response.status_code == 200:
+        response.headers.update(validators.headers())
+    return response
+
+
+def _described(request: Request, ctx: Ctx, iri: str, choice: Choice) -> Response:
+    """An entity's description in the chosen format."""
+    store = ctx.store
     if choice.is_rdf:
         # The context's stable IRI, the same on every deployment (this server also answers it at
         # /context.jsonld), so `casegraph validate` reads it from its bundled copy.

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from casegraph.commands.common import add_passages_option, add_store_option, passages_path
+from ingest import changes
 from ingest.passages import PassageIndex, PassageIndexError, rebuild_from
 from ingest.store import Store, StoreError, connect
 from ingest.store.rdf import Format, count_statements
@@ -98,6 +99,11 @@ def run(args: argparse.Namespace) -> int:
     problems = load_files(store, files, args.format)
     for line in problems:
         print(line, file=sys.stderr)
+    try:
+        # A loaded file may have written any graph: the changes log hashes them all again.
+        changes.sync(store, force=True)
+    except StoreError as exc:
+        print(f"note: the changes log could not be brought in step: {exc}", file=sys.stderr)
     try:
         index = PassageIndex(passages_path(args))
         try:

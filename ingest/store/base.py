@@ -26,6 +26,16 @@ from ingest.store.terms import Quad, Term, Triple
 Row = dict[str, str | None]
 
 
+# Graphs the store keeps for itself (graph times on a server, the changes log, ...): named
+# `urn:x-casegraph:store:...`, they hold no statement of the dataset, so graph lists, counts
+# and exports leave them out; their owners read them by name.
+INTERNAL_PREFIX = "urn:x-casegraph:store:"
+
+
+def is_internal(graph: str) -> bool:
+    return graph.startswith(INTERNAL_PREFIX)
+
+
 class StoreError(Exception):
     """The store cannot be opened or used; the message says why and what to do."""
 
@@ -135,17 +145,21 @@ class Store(Protocol):
         `fmt` in chunks, never held whole. Chunks concatenate to one valid document."""
         ...
 
-    def named_graphs(self) -> list[str]: ...
+    def named_graphs(self) -> list[str]:
+        """The named graphs of the dataset (internal graphs left out)."""
+        ...
 
     def graphs(self) -> list[GraphInfo]:
-        """The named graphs with when each was last written."""
+        """The named graphs (internal ones left out) with when each was last written."""
         ...
 
     def last_modified(self) -> datetime | None:
         """When anything in the store was last written."""
         ...
 
-    def __len__(self) -> int: ...
+    def __len__(self) -> int:
+        """Statements of the dataset (internal graphs left out)."""
+        ...
 
     # writing
     def replace_graph(self, graph: Graph) -> int:
@@ -155,6 +169,11 @@ class Store(Protocol):
 
     def replace_graph_ntriples(self, name: str, body: str) -> None:
         """The same, from N-Triples text."""
+        ...
+
+    def append_ntriples(self, name: str, body: str) -> None:
+        """Add the N-Triples `body` to the named graph `name` in one transaction, keeping what
+        it holds (the append-only logs, ingest.changes)."""
         ...
 
     def drop_graph(self, name: str) -> None: ...

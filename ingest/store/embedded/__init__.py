@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ingest.store import rdf
-from ingest.store.base import GraphInfo, PublicQueries, QueryOptions, Row, StoreError
+from ingest.store.base import GraphInfo, PublicQueries, QueryOptions, Row, StoreError, is_internal
 from ingest.store.rdf import Format
 from ingest.store.terms import Quad, Term, Triple
 
@@ -191,6 +191,10 @@ class EmbeddedStore:
         self.store.update(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
         self._touch([name])
 
+    def append_ntriples(self, name: str, body: str) -> None:
+        self.store.update(f"INSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
+        self._touch([name])
+
     def drop_graph(self, name: str) -> None:
         self.store.update(f"DROP SILENT GRAPH <{name}>")
         self._forget(name)
@@ -252,9 +256,15 @@ class EmbeddedStore:
             yield Triple(rdf.from_ox(t.subject), rdf.from_ox(t.predicate), rdf.from_ox(t.object))
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
-        name = None if graph is None else ox.NamedNode(graph)
-        for q in self.store.quads_for_pattern(None, None, None, name):
-            yield rdf.quad_from_ox(q)
+        if graph is None and not self._internal_graphs():
+            names: list[Any] = [None]
+        elif graph is None:  # the dataset: the default graph and every graph but internal ones
+            names = [ox.DefaultGraph()] + [ox.NamedNode(g) for g in self.named_graphs()]
+        else:
+            names = [ox.NamedNode(graph)]
+        for name in names:
+            for q in self.store.quads_for_pattern(None, None, None, name):
+                yield rdf.quad_from_ox(q)
 
     def export(
         self, fmt: Format, graphs: list[str] | None = None, prefixes: Mapping[str, str] | None = None
@@ -287,7 +297,10 @@ class EmbeddedStore:
             yield ox.serialize([], format=oxfmt) or b""
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs())
+        return sorted(g.value for g in self.store.named_graphs() if not is_internal(g.value))
+
+    def _internal_graphs(self) -> list[Any]:
+        return [g for g in self.store.named_graphs() if is_internal(g.value)]
 
     def graphs(self) -> list[GraphInfo]:
         fallback = None if self.path is None else files_modified(self.path)
@@ -304,7 +317,8 @@ class EmbeddedStore:
         return max(candidates) if candidates else None
 
     def __len__(self) -> int:
-        return len(self.store)
+        internal = sum(1 for g in self._internal_graphs() for _ in self.store.quads_for_pattern(None, None, None, g))
+        return len(self.store) - internal
 
     def public_queries(self, options: QueryOptions) -> PublicQueries:
         if self.path is None:

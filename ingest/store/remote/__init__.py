@@ -25,12 +25,12 @@ import httpx
 from rdflib import Graph
 
 from ingest.store import rdf
-from ingest.store.base import GraphInfo, PublicQueries, QueryOptions, Row, StoreError
+from ingest.store.base import INTERNAL_PREFIX, GraphInfo, PublicQueries, QueryOptions, Row, StoreError, is_internal
 from ingest.store.rdf import Format
 from ingest.store.sparql_text import bind
 from ingest.store.terms import IRI, Quad, Term, Triple
 
-META_GRAPH = "urn:x-casegraph:store:graph-times"
+META_GRAPH = INTERNAL_PREFIX + "graph-times"
 # A private predicate: no document graph can say it of itself.
 MODIFIED = "urn:x-casegraph:store:modified"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
@@ -235,6 +235,9 @@ class RemoteStore:
             f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }} ;\n" + self._stamp([name])
         )
 
+    def append_ntriples(self, name: str, body: str) -> None:
+        self._update(f"INSERT DATA {{ GRAPH {IRI(name)} {{\n{body}\n}} }} ;\n" + self._stamp([name]))
+
     def drop_graph(self, name: str) -> None:
         iri = IRI(name)
         self._update(f"DROP SILENT GRAPH {iri} ;\nDELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {iri} <{MODIFIED}> ?t }} }}")
@@ -355,7 +358,7 @@ class RemoteStore:
 
     def named_graphs(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
-        return sorted(g for r in rows if (g := r["g"]) is not None and g != META_GRAPH)
+        return sorted(g for r in rows if (g := r["g"]) is not None and not is_internal(g))
 
     def graphs(self) -> list[GraphInfo]:
         times = self._times()
@@ -372,14 +375,15 @@ class RemoteStore:
     def __len__(self) -> int:
         rows = self.select(
             "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(?g != <{META_GRAPH}>) }} }}",
+            f'FILTER(!STRSTARTS(STR(?g), "{INTERNAL_PREFIX}")) }} }}',
             union=False,
         )
         default_and_named = int(rows[0]["n"] or 0)
         if self.settings.kind != "oxigraph":
             # Where the default graph is the union already, the first branch counted every graph.
             rows = self.select(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }}"
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                f'FILTER(!STRSTARTS(STR(?g), "{INTERNAL_PREFIX}")) }}'
             )
             return int(rows[0]["n"] or 0)
         return default_and_named
