@@ -1,8 +1,8 @@
 """The changes log: what happened to each named graph, in order, so a partner can mirror the
 public graph by pulling only what changed (`GET /api/changes`, then per-graph dumps).
 
-The log lives in the store itself, in the internal graph GRAPH (left out of graph lists,
-counts and dumps: ingest.store.base.is_internal), so every server over one store (replicas on
+The log lives in the store itself, in the internal graph GRAPH (one of the store's logs, left
+out of graph lists, counts and dumps: ingest.store.base.STORE_LOGS), so every server over one store (replicas on
 a database server) serves the same log. It is only ever appended to (Store.append_ntriples).
 One entry per event:
 

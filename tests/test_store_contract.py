@@ -102,6 +102,25 @@ def test_graph_times_move_with_writes(store: Store) -> None:
     assert len(store) == 2
 
 
+def test_the_changes_log_appends_and_stays_out_of_the_dataset(store: Store) -> None:
+    from ingest import changes
+
+    write_two(store)
+    before = sorted(str(q) for q in store.quads())
+    recorded = changes.sync(store)
+    assert [(c.kind, c.graph) for c in recorded] == [("added", EX + "a"), ("added", EX + "b")]
+    store.replace_graph(graph("a", ("name", RdfLiteral("Anna"))))
+    log = changes.ChangeLog(store)
+    assert log.stored(EX + "a") is not None and log.stored(EX + "a") is None  # same content: nothing
+    entries = changes.entries(store)
+    assert [(c.kind, c.graph) for c in entries] == [("added", EX + "a"), ("added", EX + "b"), ("replaced", EX + "a")]
+    assert changes.entries(store, (entries[0].time, entries[0].id)) == entries[1:]
+    # the log is the store's own: not a graph, a statement or an export of the dataset
+    assert store.named_graphs() == [EX + "a", EX + "b"] and len(store) == 3
+    assert len(before) == 4 and all(changes.GRAPH not in str(q) for q in store.quads())
+    assert changes.GRAPH.encode() not in b"".join(store.export(Format.NQUADS))
+
+
 def test_bindings_are_terms_never_text(store: Store) -> None:
     write_two(store)
     # A bound variable is projected (the embedded engine insists), and comes back as bound.

@@ -26,14 +26,17 @@ from ingest.store.terms import Quad, Term, Triple
 Row = dict[str, str | None]
 
 
-# Graphs the store keeps for itself (graph times on a server, the changes log, ...): named
-# `urn:x-casegraph:store:...`, they hold no statement of the dataset, so graph lists, counts
-# and exports leave them out; their owners read them by name.
+# Graphs a store keeps about its own writes (when each graph was written on a server, the
+# changes log of ingest.changes): never statements of the dataset, so graph lists, counts and
+# exports leave them out, and their owners read them by name. Other internal graphs
+# (urn:x-casegraph:store:..., ingest.publication's registry) are listed and left to the views
+# that hide them.
 INTERNAL_PREFIX = "urn:x-casegraph:store:"
+STORE_LOGS = frozenset({INTERNAL_PREFIX + "graph-times", INTERNAL_PREFIX + "changes"})
 
 
-def is_internal(graph: str) -> bool:
-    return graph.startswith(INTERNAL_PREFIX)
+def is_store_log(graph: str) -> bool:
+    return graph in STORE_LOGS
 
 
 class StoreError(Exception):
@@ -146,11 +149,11 @@ class Store(Protocol):
         ...
 
     def named_graphs(self) -> list[str]:
-        """The named graphs of the dataset (internal graphs left out)."""
+        """The named graphs (the store's logs, STORE_LOGS, left out)."""
         ...
 
     def graphs(self) -> list[GraphInfo]:
-        """The named graphs (internal ones left out) with when each was last written."""
+        """The named graphs (the store's logs left out) with when each was last written."""
         ...
 
     def last_modified(self) -> datetime | None:
@@ -158,7 +161,7 @@ class Store(Protocol):
         ...
 
     def __len__(self) -> int:
-        """Statements of the dataset (internal graphs left out)."""
+        """Statements in the store (the store's logs left out)."""
         ...
 
     # writing

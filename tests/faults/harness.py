@@ -62,13 +62,14 @@ def graph_sizes(store_dir: Path) -> dict[str, int]:
 
 
 def unstamped_graphs(store_dir: Path) -> list[str]:
-    """Named graphs with statements but no stamp: a half-written document would be one."""
+    """Named graphs with statements but no stamp: a half-written document would be one (the
+    fused view and the store's internal graphs, such as the changes log, are no documents)."""
     store = connect(store_dir, read_only=True)
     try:
         rows = store.select(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?g <{INPUT_HASH}> ?h }} }} "
-            'FILTER (!CONTAINS(STR(?g), "/_fused")) }',
+            'FILTER (!CONTAINS(STR(?g), "/_fused") && !STRSTARTS(STR(?g), "urn:x-casegraph:store:")) }',
             union=False,
         )
         return [r["g"] or "" for r in rows]

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ingest.store import rdf
-from ingest.store.base import GraphInfo, PublicQueries, QueryOptions, Row, StoreError, is_internal
+from ingest.store.base import GraphInfo, PublicQueries, QueryOptions, Row, StoreError, is_store_log
 from ingest.store.rdf import Format
 from ingest.store.terms import Quad, Term, Triple
 
@@ -258,7 +258,7 @@ class EmbeddedStore:
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         if graph is None and not self._internal_graphs():
             names: list[Any] = [None]
-        elif graph is None:  # the dataset: the default graph and every graph but internal ones
+        elif graph is None:  # the default graph and every named graph but the store's logs
             names = [ox.DefaultGraph()] + [ox.NamedNode(g) for g in self.named_graphs()]
         else:
             names = [ox.NamedNode(graph)]
@@ -297,10 +297,10 @@ class EmbeddedStore:
             yield ox.serialize([], format=oxfmt) or b""
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs() if not is_internal(g.value))
+        return sorted(g.value for g in self.store.named_graphs() if not is_store_log(g.value))
 
     def _internal_graphs(self) -> list[Any]:
-        return [g for g in self.store.named_graphs() if is_internal(g.value)]
+        return [g for g in self.store.named_graphs() if is_store_log(g.value)]
 
     def graphs(self) -> list[GraphInfo]:
         fallback = None if self.path is None else files_modified(self.path)

@@ -25,12 +25,23 @@ import httpx
 from rdflib import Graph
 
 from ingest.store import rdf
-from ingest.store.base import INTERNAL_PREFIX, GraphInfo, PublicQueries, QueryOptions, Row, StoreError, is_internal
+from ingest.store.base import (
+    INTERNAL_PREFIX,
+    STORE_LOGS,
+    GraphInfo,
+    PublicQueries,
+    QueryOptions,
+    Row,
+    StoreError,
+    is_store_log,
+)
 from ingest.store.rdf import Format
 from ingest.store.sparql_text import bind
 from ingest.store.terms import IRI, Quad, Term, Triple
 
 META_GRAPH = INTERNAL_PREFIX + "graph-times"
+# The store's logs (graph times, the changes log), left out of counts.
+_LOGS = ", ".join(f"<{g}>" for g in sorted(STORE_LOGS))
 # A private predicate: no document graph can say it of itself.
 MODIFIED = "urn:x-casegraph:store:modified"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
@@ -358,7 +369,7 @@ class RemoteStore:
 
     def named_graphs(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
-        return sorted(g for r in rows if (g := r["g"]) is not None and not is_internal(g))
+        return sorted(g for r in rows if (g := r["g"]) is not None and not is_store_log(g))
 
     def graphs(self) -> list[GraphInfo]:
         times = self._times()
@@ -375,15 +386,14 @@ class RemoteStore:
     def __len__(self) -> int:
         rows = self.select(
             "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
-            f'FILTER(!STRSTARTS(STR(?g), "{INTERNAL_PREFIX}")) }} }}',
+            f"FILTER(?g NOT IN ({_LOGS})) }} }}",
             union=False,
         )
         default_and_named = int(rows[0]["n"] or 0)
         if self.settings.kind != "oxigraph":
             # Where the default graph is the union already, the first branch counted every graph.
             rows = self.select(
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                f'FILTER(!STRSTARTS(STR(?g), "{INTERNAL_PREFIX}")) }}'
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({_LOGS})) }}"
             )
             return int(rows[0]["n"] or 0)
         return default_and_named
