@@ -6,8 +6,9 @@ started on the first query; both are closed when the app shuts down (lifespan).
 Every request passes, outermost first: SecurityHeaders (api.security: CSP, nosniff, no
 framing, on every answer, refusals included), CORS, PublicOrigin (api.public: the request is
 seen as addressed to the configured public URL, whatever Host it sent), ClientLimits
-(api.limits: who the client is, and its request rate), BodyLimits (api.bodies: size and time
-of the request body), then the routers. The request head's deadline is in the HTTP protocol
+(api.limits: who the client is, and its request rate), Authentication (api.auth: the bearer
+token, if any, and the scopes it grants), BodyLimits (api.bodies: size and time of the request
+body; uploads have their own, larger cap), then the routers. The request head's deadline is in the HTTP protocol
 itself (api.serving), which `casegraph serve` runs."""
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from api.bodies import BodyLimits
+from api.auth import Authentication, AuthError, auth_error_response
+from api.bodies import UPLOAD_ROUTES, BodyLimits
 from api.clients import ClientIdentity, ClientKey
 from api.etag import StoreETags
 from api.head import with_head
@@ -30,6 +32,7 @@ from api.security import HEADERS, SWAGGER_CDN, SecurityHeaders
 from api.settings import Settings
 from api.templating import env
 from ingest.store import StoreError
+from ingest.tokens import TokenFile, tokens_path_for
 
 # Router modules under api/routers/, each exposing `router`. Order matters only where paths overlap.
 ROUTERS = (
@@ -44,6 +47,7 @@ ROUTERS = (
     "proceedings",
     "passages",
     "changes",
+    "writes",
     "linked_data",
     "pages",
 )
@@ -51,8 +55,16 @@ ROUTERS = (
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    import asyncio
+
     from api.routers.sparql import start_query_pool
 
+    if app.state.settings.writable:
+        from api.deps import app_store
+        from api.writes import Writer
+
+        app.state.writer = Writer(app.state, app_store(app.state))
+        app.state.writer.start(asyncio.get_running_loop())  # before the pool: it reads a snapshot
     start_query_pool(app.state)  # the workers start with the server, not on the first query
     try:
         yield
@@ -61,7 +73,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def close_app(app: FastAPI) -> None:
-    """Stop the query workers and close the store (safe to call twice)."""
+    """Stop the job thread and the query workers and close the store (safe to call twice)."""
+    writer = getattr(app.state, "writer", None)
+    if writer is not None:
+        writer.stop()
+        app.state.writer = None
     pool = getattr(app.state, "query_pool", None)
     if pool is not None:
         pool.close()
@@ -93,17 +109,27 @@ def create_app(settings: Settings | None = None, client_key: ClientKey | None = 
     app.state.store = None
     app.state.query_pool = None
     app.state.passages = None
+    app.state.writer = None
     # add_middleware puts each one outside those added before: innermost first.
     # ETags keyed by the store's version (api.etag): innermost, so a 304 skips the route alone.
     app.add_middleware(StoreETags, state=app.state)
-    app.add_middleware(BodyLimits, max_body=settings.max_body, timeout=settings.body_timeout)
+    app.add_middleware(
+        BodyLimits,
+        max_body=settings.max_body,
+        timeout=settings.body_timeout,
+        uploads=UPLOAD_ROUTES,
+        max_upload=settings.max_upload,
+    )
+    app.state.tokens = TokenFile(settings.tokens or tokens_path_for(settings.store))
+    failures = TokenBuckets(settings.auth_failure_rate, settings.auth_failure_burst)
+    app.add_middleware(Authentication, tokens=app.state.tokens, failures=failures)
     buckets = TokenBuckets(settings.rate_limit, settings.rate_burst) if settings.rate_limit else None
     app.add_middleware(ClientLimits, identity=identity, buckets=buckets)
     app.add_middleware(PublicOrigin, origin=settings.origin)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
-        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+        allow_methods=["GET", "POST", "PUT", "HEAD", "OPTIONS"],
         allow_headers=["*"],
         expose_headers=["X-Truncated", "X-Row-Cap", "X-Byte-Cap", "Retry-After", "Link", "ETag"],
     )
@@ -118,6 +144,10 @@ def create_app(settings: Settings | None = None, client_key: ClientKey | None = 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return HTMLResponse(env.get_template("docs.html").render(cdn=SWAGGER_CDN))
+
+    @app.exception_handler(AuthError)
+    async def auth_error(request: Request, exc: AuthError) -> Response:
+        return auth_error_response(exc)
 
     @app.exception_handler(StoreError)
     async def store_unavailable(request: Request, exc: StoreError) -> JSONResponse:

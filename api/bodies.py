@@ -13,30 +13,53 @@ request open by sending it slowly.
   the connection is closed. Once the body is complete, reads pass straight through (a
   streamed answer waits on them to hear of a disconnect, for as long as it streams).
 
+Uploads (UPLOAD_ROUTES: a document for ingest, a curated facts file) have their own cap,
+Settings.max_upload, checked the same ways; who may upload is the route's business (api.auth),
+decided from the headers before the body is read.
+
 The request head has its own deadline, in the HTTP protocol itself (api.serving).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from api.responses import send_plain
 
 CLOSE = {"connection": "close"}
+# (method, path pattern) of the routes that take uploads (api.routers.writes).
+UPLOAD_ROUTES: tuple[tuple[str, str], ...] = (("POST", r"/api/documents"), ("PUT", r"/api/documents/[^/]+/facts"))
 
 
 class BodyLimits:
-    def __init__(self, app: Any, max_body: int, timeout: float) -> None:
+    def __init__(
+        self,
+        app: Any,
+        max_body: int,
+        timeout: float,
+        uploads: tuple[tuple[str, str], ...] = (),
+        max_upload: int = 0,
+    ) -> None:
         self.app, self.max_body, self.timeout = app, max_body, timeout
+        self.uploads = [(method, re.compile(pattern)) for method, pattern in uploads]
+        self.max_upload = max(max_upload, max_body)
 
-    def _too_large(self) -> str:
-        return f"the request body is larger than this server accepts ({self.max_body} bytes)"
+    def cap(self, scope: dict[str, Any]) -> int:
+        method, path = scope.get("method", ""), scope.get("path", "")
+        if any(method == m and p.fullmatch(path) for m, p in self.uploads):
+            return self.max_upload
+        return self.max_body
+
+    def _too_large(self, cap: int) -> str:
+        return f"the request body is larger than this server accepts ({cap} bytes)"
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = self.cap(scope)
         declared = [v for k, v in scope.get("headers", ()) if k == b"content-length"]
         if declared:
             try:
@@ -44,8 +67,8 @@ class BodyLimits:
             except ValueError:
                 await send_plain(send, 400, "Content-Length is not a number", CLOSE)
                 return
-            if length > self.max_body:
-                await send_plain(send, 413, self._too_large(), CLOSE)
+            if length > cap:
+                await send_plain(send, 413, self._too_large(cap), CLOSE)
                 return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
@@ -74,8 +97,8 @@ class BodyLimits:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 complete = not message.get("more_body", False)
-                if received > self.max_body:
-                    refused, complete = (413, self._too_large()), True
+                if received > cap:
+                    refused, complete = (413, self._too_large(cap)), True
                     return {"type": "http.disconnect"}
             else:
                 complete = True  # a disconnect: nothing more will come

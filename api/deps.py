@@ -6,8 +6,9 @@
     def things(store: Store = Depends(get_store)) -> ...:
         rows = run_query_file(store, "things.rq", {"name": Literal(q)})
 
-`get_store` gives the app's one read-only Store (ingest.store.base; opened on first use, closed
-at shutdown). The server never writes: it opens the store read-only.
+`get_store` gives the app's one Store (ingest.store.base; opened on first use, closed at
+shutdown). The server opens it read-only unless it runs `--writable` (api.writes: then it is
+the store's one writer, and the routes read the same handle its writes go to).
 """
 
 from __future__ import annotations
@@ -43,13 +44,14 @@ def get_store(request: Request) -> Store:
 
 
 def app_store(state: Any) -> Store:
-    """The read-only store kept on `app.state`, opened on first use (raises StoreError)."""
+    """The store kept on `app.state`, opened on first use (raises StoreError): read-only, or
+    read-write when the server runs with writes on (Settings.writable)."""
     store: Store | None = getattr(state, "store", None)
     if store is None:
         with _open_lock:
             store = getattr(state, "store", None)
             if store is None:
-                store = connect(state.settings.store, read_only=True)
+                store = connect(state.settings.store, read_only=not state.settings.writable)
                 state.store = store
     return store
 

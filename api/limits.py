@@ -30,6 +30,13 @@ class TokenBuckets:
         self.rate, self.burst, self.max_clients, self.clock = rate, float(burst), max_clients, clock
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, when)
 
+    def wait(self, key: str) -> float:
+        """The seconds until `key` has a token, without spending one (0.0: it has one now)."""
+        now = self.clock()
+        tokens, then = self.buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - then) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
     def take(self, key: str) -> float:
         """Spend one of `key`'s tokens: 0.0 when there was one, else the seconds until there is."""
         now = self.clock()

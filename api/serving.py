@@ -93,7 +93,9 @@ def guarded_protocol(settings: Settings) -> type[asyncio.Protocol]:
 
 
 def uvicorn_config(app: Any, settings: Settings, log_level: str = "info") -> uvicorn.Config:
-    return uvicorn.Config(
+    from api.auth import install_log_redaction
+
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -104,3 +106,5 @@ def uvicorn_config(app: Any, settings: Settings, log_level: str = "info") -> uvi
         # a kept-alive connection with no new request is closed after this many seconds
         timeout_keep_alive=5,
     )
+    install_log_redaction()  # after Config, which configures uvicorn's loggers
+    return config

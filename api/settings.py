@@ -84,6 +84,21 @@ class Settings:
     max_body: int = 1024 * 1024
     head_timeout: float = 10.0
     body_timeout: float = 30.0
+    # Tokens (ingest.tokens) and the audit trail (ingest.audit); None: the files beside the store.
+    tokens: Path | None = None
+    audit: Path | None = None
+    # Failed authentications a client may make: a burst, then one per 1/rate seconds (429 past it).
+    auth_failure_rate: float = 0.1
+    auth_failure_burst: int = 10
+    # Writes (api.writes): off, the server opens the store read-only and the write routes answer
+    # 503; on (`serve --writable`), it holds the store for writing and runs ingest jobs itself.
+    writable: bool = False
+    # An upload (POST /api/documents, PUT .../facts) may be this large, multipart framing
+    # included; the pipeline's own limit on a document is 20 MB.
+    max_upload: int = 21 * 1024 * 1024
+    # Uploads per token: a burst, then `ingest_rate` a second on average (429 past it).
+    ingest_rate: float = 0.5
+    ingest_burst: int = 20
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -100,8 +115,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "store", as_location(self.store))
-        if self.passages is not None:
-            object.__setattr__(self, "passages", Path(self.passages))
+        for name in ("passages", "tokens", "audit"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, Path(getattr(self, name)))
         if not self.base_iri.endswith(("/", "#")):
             raise ValueError(f"CASEGRAPH_BASE_IRI must end with '/' or '#': {self.base_iri!r}")
         for name in ("max_query_length", "max_query_depth", "row_cap", "byte_cap", "workers", "port", "max_body"):
@@ -110,6 +126,9 @@ class Settings:
         if self.query_sandbox not in ("required", "off"):
             raise ValueError(f"setting query_sandbox must be 'required' or 'off', not {self.query_sandbox!r}")
         for name in ("query_timeout", "head_timeout", "body_timeout"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"setting {name} must be positive, not {getattr(self, name)}")
+        for name in ("auth_failure_rate", "auth_failure_burst", "ingest_rate", "ingest_burst", "max_upload"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"setting {name} must be positive, not {getattr(self, name)}")
         for name in ("rate_limit", "rate_burst", "sparql_per_client", "sparql_waiting_per_client"):
@@ -176,6 +195,12 @@ def _convert(name: str, raw: str, annotation: Any) -> Any:
             return float(raw)
         if kind == "Path":
             return Path(raw)
+        if kind == "Path | None":
+            return Path(raw) if raw else None
+        if kind == "bool":
+            if raw.strip().lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off", ""):
+                raise ValueError("not a yes/no value (1, 0, true, false, yes, no, on, off)")
+            return raw.strip().lower() in ("1", "true", "yes", "on")
         if kind.startswith("tuple"):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
     except ValueError as exc:

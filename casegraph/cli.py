@@ -19,6 +19,8 @@ COMMANDS = (
     "backup",
     "restore",
     "serve",
+    "tokens",
+    "audit",
 )
 # What the light install (`pip install casegraph`: rdflib + pyshacl only) can run; the others
 # need `pip install 'casegraph[app]'` and say so instead of failing with an ImportError.

@@ -97,6 +97,17 @@ class Outcome:
 
 ProcessFn = Callable[[str], Outcome]
 ProgressFn = Callable[[Path, Failure | None], None]
+StoredFn = Callable[[Outcome], None]  # called after each graph is stored (the audit trail's hook)
+
+
+def summary_line(summary: BuildSummary) -> str:
+    """The line a build ends with (`casegraph build` and an ingest job's outcome say the same)."""
+    rate = summary.documents / summary.seconds if summary.seconds else 0.0
+    unchanged = f", {summary.unchanged} unchanged (skipped)" if summary.unchanged else ""
+    return (
+        f"{summary.documents} documents stored{unchanged}, {summary.triples} triples, "
+        f"{len(summary.failures)} failed, {summary.seconds:.1f} s ({rate:.1f} documents/s)"
+    )
 
 
 # --- finding the inputs --------------------------------------------------------------------
@@ -262,8 +273,10 @@ class _Writer:
         on_progress: ProgressFn | None,
         passages: PassageIndex | None = None,
         changes: ChangeLog | None = None,
+        on_stored: StoredFn | None = None,
     ) -> None:
         self.store = store
+        self.on_stored = on_stored
         self.changes = changes or ChangeLog(store)
         self.summary = summary
         self.on_progress = on_progress
@@ -309,6 +322,8 @@ class _Writer:
                 return
             self._index(outcome)
             self._record(outcome)
+            if self.on_stored:
+                self.on_stored(outcome)
             if previous is not None:
                 self.summary.notes.append(f"{previous[2]}: replaced by {outcome.path} (same document graph)")
             else:
@@ -541,6 +556,7 @@ def build(
     fuse: bool = True,
     passages: PassageIndex | None = None,
     force: bool = False,
+    on_stored: StoredFn | None = None,
 ) -> BuildSummary:
     """Build every document and facts file under `paths` into `store`.
 
@@ -553,7 +569,8 @@ def build(
     with the store if it was not: a new index, or one a `load` left behind).
     Each graph is stored as soon as it is validated, stamped with its input hash and the
     extractor version (ingest.stamps); a file whose graph already carries the stamp it would
-    get is skipped (`summary.unchanged`) unless `force`. A store that can take no more writes
+    get is skipped (`summary.unchanged`) unless `force`. `on_stored` is called with each
+    outcome once its graph is stored (the audit trail). A store that can take no more writes
     (disk full, read-only) raises StoreUnwritable: the graphs stored before it stay.
     """
     summary = BuildSummary()
@@ -562,7 +579,7 @@ def build(
         _sync_passages(passages, store, summary)
     changes = ChangeLog(store)
     _sync_changes(changes, store, summary)
-    writer = _Writer(store, summary, on_progress, passages, changes)
+    writer = _Writer(store, summary, on_progress, passages, changes, on_stored)
     items = _unique_documents(list(enumerate(discover(paths))), writer)
     items = _skip_unchanged(items, writer, store, force)
     if workers <= 0:

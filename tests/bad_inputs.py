@@ -85,3 +85,32 @@ def write_bad_inputs(folder: Path) -> dict[str, str]:
         f.truncate(50 * 1024 * 1024)
     expected["huge.txt"] = "the limit is"
     return expected
+
+
+def pdf_bomb(inflated: int = 300 * 1024 * 1024) -> bytes:
+    """A one-page PDF under 1 MB whose content stream inflates to `inflated` bytes (a
+    decompression bomb): the PDF reader's decompression limit must stop it."""
+    import zlib
+
+    squeeze = zlib.compressobj(9)
+    chunk = b"BT /F1 11 Tf 40 760 Td (x) Tj ET\n" * 10_000
+    parts = [squeeze.compress(chunk) for _ in range(inflated // len(chunk) + 1)]
+    stream = b"".join(parts) + squeeze.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out

@@ -30,6 +30,16 @@ API_MAY_IMPORT = {
     "ingest.queries",
     "ingest.passages",
     "ingest.changes",
+    # A server that writes (api.auth, api.writes, api.routers.writes): the tokens, the audit
+    # trail, the job table and the same pipeline and input checks `casegraph build` runs.
+    "ingest.tokens",
+    "ingest.audit",
+    "ingest.jobs",
+    "ingest.local_files",
+    "ingest.pipeline",
+    "ingest.readers",
+    "ingest.errors",
+    "ingest.facts_yaml",
 }
 
 

@@ -52,15 +52,22 @@ def start_query_pool(state: Any) -> PublicQueries:
     killable workers), started now if it is not yet (in the server's event loop)."""
     if state.query_pool is None:
         settings: Settings = state.settings
-        options = QueryOptions(
-            workers=settings.workers,
-            sandbox=settings.query_sandbox,
-            per_client=settings.sparql_client_limit,
-            waiting_per_client=settings.sparql_waiting_per_client,
-        )
-        state.query_pool = public_queries(settings.store, options)
+        state.query_pool = new_query_pool(state, getattr(state, "query_location", None) or settings.store)
     pool: PublicQueries = state.query_pool
     return pool
+
+
+def new_query_pool(state: Any, location: Any) -> PublicQueries:
+    """A public query service over `location`: the store, or (a server that writes, api.writes)
+    the snapshot of it the workers read."""
+    settings: Settings = state.settings
+    options = QueryOptions(
+        workers=settings.workers,
+        sandbox=settings.query_sandbox,
+        per_client=settings.sparql_client_limit,
+        waiting_per_client=settings.sparql_waiting_per_client,
+    )
+    return public_queries(location, options)
 
 
 def _refuse(message: str, status: int = 400) -> PlainTextResponse:

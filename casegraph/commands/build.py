@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from casegraph.commands.common import add_passages_option, add_store_option, passages_path
+from ingest import audit
 from ingest.passages import PassageIndex, PassageIndexError
-from ingest.pipeline import DEFAULT_WORKERS, Failure, build, discover
+from ingest.pipeline import DEFAULT_WORKERS, Failure, Outcome, build, discover, summary_line
 from ingest.store import StoreError, connect
 
 DEFAULT_DOCUMENTS = Path("data/documents")
@@ -99,8 +100,32 @@ def run(args: argparse.Namespace) -> int:
                 progress.console.print(f"FAILED {failure}", markup=False)
             progress.update(task, advance=1, description=path.name)
 
+        audit_failed: list[str] = []
+
+        def on_stored(outcome: Outcome) -> None:
+            if audit_failed:
+                return
+            try:
+                audit.record(
+                    args.store,
+                    "build",
+                    document=outcome.document,
+                    content_hash=outcome.content_hash,
+                    detail={"graph": outcome.graph, "file": outcome.path, "curated": outcome.curated},
+                )
+            except OSError as exc:  # the graph is stored; say once that the trail missed it
+                audit_failed.append(str(exc))
+
         try:
-            summary = build(paths, store, on_progress, workers=args.workers, passages=passages, force=args.force)
+            summary = build(
+                paths,
+                store,
+                on_progress,
+                workers=args.workers,
+                passages=passages,
+                force=args.force,
+                on_stored=on_stored,
+            )
         except StoreError as exc:  # disk full, read-only: nothing more can be stored
             err.print(f"{args.store}: {exc}", markup=False)
             return 2
@@ -111,13 +136,9 @@ def run(args: argparse.Namespace) -> int:
         err.print(summary.fused, markup=False)
     for note in summary.notes:
         err.print(f"note: {note}", markup=False)
-    rate = summary.documents / summary.seconds if summary.seconds else 0.0
-    unchanged = f", {summary.unchanged} unchanged (skipped)" if summary.unchanged else ""
-    print(
-        f"{summary.documents} documents stored{unchanged}, {summary.triples} triples, "
-        f"{len(summary.failures)} failed, {summary.seconds:.1f} s ({rate:.1f} documents/s), "
-        f"store {args.store} ({len(store)} quads)"
-    )
+    if audit_failed:
+        err.print(f"note: the audit trail could not be written: {audit_failed[0]}", markup=False)
+    print(f"{summary_line(summary)}, store {args.store} ({len(store)} quads)")
     if summary.failures:
         return 1
     return 0 if not missing else 1

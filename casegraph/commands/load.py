@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from pathlib import Path
 
 from casegraph.commands.common import add_passages_option, add_store_option, passages_path
-from ingest import changes
+from ingest import audit, changes
 from ingest.passages import PassageIndex, PassageIndexError, rebuild_from
 from ingest.store import Store, StoreError, connect
 from ingest.store.rdf import Format, count_statements
@@ -61,21 +62,34 @@ def format_of(path: Path, name: str | None) -> Format:
     return fmt
 
 
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def check_syntax(path: Path, fmt: Format) -> int:
     """Parse the whole file without storing it (raises SyntaxError); the number of quads."""
     return count_statements(path, fmt)
 
 
-def load_files(store: Store, files: list[Path], format_name: str | None = None) -> list[str]:
+def load_files(
+    store: Store, files: list[Path], format_name: str | None = None, location: Path | str | None = None
+) -> list[str]:
     """Load each file; return one problem line per file that failed (naming the file).
     A file is parsed in full first, then bulk-loaded: a file with an error adds nothing, and a
-    million quads load in seconds (a transactional load is far slower)."""
+    million quads load in seconds (a transactional load is far slower). With `location` (the
+    store's), each file loaded is written to the audit trail."""
     problems = []
     for path in files:
         try:
             fmt = format_of(path, format_name)
             check_syntax(path, fmt)
             store.bulk_load_file(path, fmt)
+            if location is not None:
+                audit.record(location, "load", content_hash=file_hash(path), detail={"file": str(path)})
         except (ValueError, SyntaxError, OSError) as exc:
             problems.append(f"{path}: {str(exc).strip() or type(exc).__name__}")
     store.flush()
@@ -96,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     before = len(store)
-    problems = load_files(store, files, args.format)
+    problems = load_files(store, files, args.format, location=args.store)
     for line in problems:
         print(line, file=sys.stderr)
     try:

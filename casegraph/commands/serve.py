@@ -17,15 +17,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "serve",
         help="serve the store: SPARQL endpoint, linked data, dumps, JSON API and pages",
         description=(
-            "Serve the store with uvicorn. The server opens the store read-only; while it runs, `build` and "
-            "`load` on the same store are refused with a clear error. Settings also come from the environment "
+            "Serve the store with uvicorn. The server opens the store read-only (with --writable: read-write, "
+            "running uploads itself); while it runs, `build` and `load` on the same store are refused with a clear "
+            "error. Settings also come from the environment "
             "(CASEGRAPH_STORE, CASEGRAPH_BASE_IRI, CASEGRAPH_QUERY_TIMEOUT, CASEGRAPH_ROW_CAP, "
             "CASEGRAPH_WORKERS, CASEGRAPH_MAX_QUERY_LENGTH, CASEGRAPH_MAX_QUERY_DEPTH, CASEGRAPH_HOST, "
             "CASEGRAPH_PORT, CASEGRAPH_PASSAGES, CASEGRAPH_PUBLIC_URL, CASEGRAPH_TRUSTED_PROXIES, "
             "CASEGRAPH_CLIENT_KEY, CASEGRAPH_RATE_LIMIT, CASEGRAPH_RATE_BURST, CASEGRAPH_SPARQL_PER_CLIENT, "
             "CASEGRAPH_SPARQL_WAITING_PER_CLIENT, CASEGRAPH_MAX_BODY, CASEGRAPH_HEAD_TIMEOUT, "
-            "CASEGRAPH_BODY_TIMEOUT; see the README); flags win. Passage search reads the passage index beside "
-            "the store (or --passages); when it is missing or out of step, the server builds one in memory."
+            "CASEGRAPH_BODY_TIMEOUT, CASEGRAPH_TOKENS, CASEGRAPH_AUDIT, CASEGRAPH_WRITABLE, "
+            "CASEGRAPH_MAX_UPLOAD, CASEGRAPH_INGEST_RATE, CASEGRAPH_AUTH_FAILURE_RATE; see the README); flags win. "
+            "Passage search reads the passage index beside the store (or --passages); when it is missing or out "
+            "of step, the server builds one in memory."
         ),
     )
     add_store_option(p)
@@ -46,6 +49,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--public-url", help="scheme://host[:port] the public reaches the server at: every published URL starts with it"
     )
     p.add_argument("--rate-limit", type=float, help="requests/s per client on average (default 50; 0: no limit)")
+    p.add_argument(
+        "--writable",
+        action="store_true",
+        default=None,
+        help="accept writes from tokens (uploads, curated facts): the server holds the store for writing and runs "
+        "ingest jobs itself (also CASEGRAPH_WRITABLE=1; see README 'Writing over HTTP')",
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=run)
 
@@ -108,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             byte_cap=args.byte_cap,
             public_url=args.public_url,
             rate_limit=args.rate_limit,
+            writable=args.writable,
         )
     except ValueError as exc:
         print(f"bad setting: {exc}", file=sys.stderr)

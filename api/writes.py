@@ -1,0 +1,319 @@
+"""The server's one writer: ingest jobs and curated facts, when the server runs `--writable`.
+
+How the server writes (the store has one writer at a time):
+
+- Embedded store: the server process opens the store read-write and holds its lock, so
+  `casegraph build`/`load` on the same store stop with "in use" while it runs (as they did
+  against a read-only server). The API's own queries read that same handle. The public SPARQL
+  workers, which are separate processes, never open a store another process writes (undefined
+  for the engine): they read a snapshot (`<store>.snapshots/N`, the engine's checkpoint: hard
+  links, taken in milliseconds). After each write the server takes a new snapshot, starts a new
+  pool of workers on it, switches to it once they are ready and stops the old pool when its
+  queries have had their deadline (the snapshot goes with it).
+- Store on a SPARQL server: writes go to the server as `casegraph build` sends them; the public
+  queries see them at once.
+
+Jobs run one at a time, in the order they came, in a thread of the server; each is
+`ingest.pipeline.build` of one inbox file with one worker process (the same reading, extraction,
+SHACL validation, all-or-nothing storage, stamps and guards as `casegraph build`). Curated
+facts are validated in the request, then stored under the same lock. Every write is audited
+(ingest.audit) under the token's name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ingest import audit
+from ingest.errors import InputError
+from ingest.jobs import Job, JobTable, inbox_for, jobs_path_for
+from ingest.local_files import beside_store
+from ingest.passages import PassageIndex, PassageIndexError, index_path_for, sync
+from ingest.pipeline import Failure, Outcome, build, summary_line
+from ingest.readers import SIDECAR_FIELDS, SIDECAR_SUFFIX
+from ingest.store import Store, StoreError, is_remote
+
+logger = logging.getLogger("casegraph.api")
+
+SNAPSHOTS_SUFFIX = ".snapshots"
+POOL_READY_WAIT = 120.0  # seconds a new query pool may take to start before the switch gives up
+
+
+class WritesOff(Exception):
+    """The server was started without --writable."""
+
+
+def publication_field() -> bool:
+    """Whether sidecars know `publication:` (the publication states of ingest.publication)."""
+    return "publication" in SIDECAR_FIELDS
+
+
+class Writer:
+    def __init__(self, state: Any, store: Store) -> None:
+        self.state = state
+        self.settings = state.settings
+        self.location = self.settings.store
+        self.store = store
+        self.jobs = JobTable(jobs_path_for(self.location), inbox_for(self.location))
+        self.inbox = self.jobs.inbox
+        self.passages_path = self.settings.passages or index_path_for(self.location)
+        self.audit_path = self.settings.audit or audit.audit_path_for(self.location)
+        self.lock = threading.Lock()  # one write at a time: a job or a curation
+        self.wake = threading.Event()
+        self.stopping = False
+        self.thread: threading.Thread | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.snapshots = None if is_remote(self.location) else beside_store(self.location, SNAPSHOTS_SUFFIX)
+        self._snapshot_seq = 0
+
+    # --- start and stop ------------------------------------------------------------------
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Bring the passage index in step, take the first snapshot for the query workers,
+        recover the jobs a previous run left, and start the job thread."""
+        self.loop = loop
+        try:
+            index = PassageIndex(self.passages_path)
+            try:
+                sync(index, self.store)
+            finally:
+                index.close()
+        except PassageIndexError as exc:
+            logger.warning("passage index %s: %s", self.passages_path, exc)
+        if self.snapshots is not None:
+            shutil.rmtree(self.snapshots, ignore_errors=True)  # a previous run's
+            self.state.query_location = self.take_snapshot()
+        for job_id in self.jobs.recover():
+            logger.warning("ingest job %s: left unfinished by a previous run; recovered", job_id)
+        self.thread = threading.Thread(target=self._run, name="ingest-jobs", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.wake.set()
+
+    # --- snapshots for the public query workers -----------------------------------------
+    def take_snapshot(self) -> Path:
+        assert self.snapshots is not None
+        self.snapshots.mkdir(parents=True, exist_ok=True)
+        self._snapshot_seq += 1
+        target = self.snapshots / f"{int(time.time())}-{self._snapshot_seq}"
+        self.store.flush()
+        self.store.backup(target)
+        return target
+
+    def _after_write(self) -> None:
+        """Point the public query workers at what was just written (embedded store only)."""
+        if self.snapshots is None or self.loop is None or self.stopping:
+            return
+        try:
+            snapshot = self.take_snapshot()
+        except (StoreError, OSError) as exc:
+            logger.warning("could not take a snapshot for the query workers: %s", exc)
+            return
+        future = asyncio.run_coroutine_threadsafe(self._switch(snapshot), self.loop)
+        with contextlib.suppress(Exception):
+            future.result(timeout=POOL_READY_WAIT + 10)
+
+    async def _switch(self, snapshot: Path) -> None:
+        from api.routers.sparql import new_query_pool
+
+        pool = new_query_pool(self.state, snapshot)
+        deadline = time.monotonic() + POOL_READY_WAIT
+        while getattr(pool, "starting", 0) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        old, old_location = self.state.query_pool, getattr(self.state, "query_location", None)
+        self.state.query_pool, self.state.query_location = pool, snapshot
+
+        def retire() -> None:
+            if old is not None:
+                old.close()
+            if old_location is not None and old_location != snapshot and self.snapshots in old_location.parents:
+                shutil.rmtree(old_location, ignore_errors=True)
+                shutil.rmtree(old_location.with_name(old_location.name + ".lock"), ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    old_location.with_name(old_location.name + ".lock").unlink()
+
+        # Queries the old pool is answering have at most their deadline left.
+        asyncio.get_running_loop().call_later(self.settings.query_timeout + 2, retire)
+
+    # --- ingest jobs -----------------------------------------------------------------------
+    def submit(self, who: str, data: bytes, suffix: str, meta: dict[str, Any], content_hash: str) -> Job:
+        """Keep the upload in the inbox (named by its content hash) and queue a job for it."""
+        stem = "upload-" + content_hash.split(":", 1)[-1][:24]
+        name = stem + suffix
+        path = self.inbox / name
+        if not path.is_file():
+            self.jobs.keep(data, name)
+        job = self.jobs.add("ingest", who, name, meta, content_hash, document_iri_of(name))
+        self.wake.set()
+        return job
+
+    def _run(self) -> None:
+        while not self.stopping:
+            try:
+                job = self.jobs.next_queued()
+            except Exception as exc:  # the job table is unreadable: say so, try again later
+                logger.error("ingest jobs: %s", exc)
+                job = None
+            if job is None:
+                self.wake.wait(timeout=2.0)
+                self.wake.clear()
+                continue
+            try:
+                self._execute(job)
+            except Exception as exc:  # never lose the thread: the job is failed with the reason
+                if self.stopping:  # the store closed under it: left running, recovered on restart
+                    return
+                logger.exception("ingest job %s", job.id)
+                with contextlib.suppress(Exception):
+                    self.jobs.finish(job.id, "failed", [*job.lines, f"FAILED {job.file}: {type(exc).__name__}: {exc}"])
+
+    def _write_sidecar(self, path: Path, meta: dict[str, Any]) -> None:
+        sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+        if meta:
+            sidecar.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=True), encoding="utf-8")
+        else:
+            sidecar.unlink(missing_ok=True)
+
+    def _execute(self, job: Job) -> None:
+        path = self.inbox / job.file
+        lines = list(job.lines)
+        stored: list[Outcome] = []
+
+        def on_progress(_path: Path, failure: Failure | None) -> None:
+            if failure is not None:
+                lines.append(f"FAILED {self._shown(str(failure))}")
+
+        with self.lock:
+            self._write_sidecar(path, job.meta)
+            index = self._passages(lines)
+            try:
+                summary = build([path], self.store, on_progress, workers=1, passages=index, on_stored=stored.append)
+            except StoreError as exc:
+                self.jobs.finish(job.id, "failed", [*lines, f"FAILED {job.file}: {exc}"])
+                return
+            finally:
+                if index is not None:
+                    index.close()
+            for outcome in stored:
+                self._audit(job.who, "ingest", outcome, job)
+        lines += [f"stored {self._shown(o.path)} as {o.document} ({o.triples} triples)" for o in stored]
+        if summary.fused:
+            lines.append(summary.fused)
+        lines += [f"note: {self._shown(note)}" for note in summary.notes]
+        if summary.unchanged:
+            lines.append(f"{job.file}: unchanged (the same bytes and metadata are stored already)")
+        lines.append(summary_line(summary))
+        if stored:  # before the job says done: a client that then queries finds the document
+            self._after_write()
+        self.jobs.finish(job.id, "failed" if summary.failures else "done", lines)
+
+    def _passages(self, lines: list[str]) -> PassageIndex | None:
+        try:
+            return PassageIndex(self.passages_path)
+        except PassageIndexError as exc:
+            lines.append(f"note: {exc}; stored without passage search (rebuild it later)")
+            return None
+
+    def _shown(self, text: str) -> str:
+        """A line as the client may see it: inbox paths become the inbox file's name."""
+        return text.replace(str(self.inbox) + "/", "")
+
+    def _audit(self, who: str, what: str, outcome: Outcome, job: Job | None = None) -> None:
+        detail: dict[str, Any] = {"graph": outcome.graph}
+        if job is not None:
+            detail |= {"job": job.id, "file": job.file, "upload_hash": job.content_hash}
+        try:
+            audit.record(
+                self.location,
+                what,
+                who=f"token:{who}",
+                document=outcome.document,
+                content_hash=outcome.content_hash,
+                detail=detail,
+                path=self.audit_path,
+            )
+        except OSError as exc:
+            logger.error("the audit trail %s could not be written: %s", self.audit_path, exc)
+
+    # --- curated facts ---------------------------------------------------------------------
+    def curate(self, who: str, document_id: str, data: bytes, content_hash: str) -> list[str]:
+        """Validate `data` as the curated facts of `document_id` and store them in its graph.
+        InputError (nothing changed) when the file is refused; the outcome lines otherwise."""
+        from ingest.facts_yaml import read_facts
+        from ingest.ids import document_id as id_of
+        from ingest.pipeline import checked_facts_graph
+
+        name = f"facts-{document_id}-{content_hash.split(':', 1)[-1][:16]}.yaml"
+        path = self.jobs.keep(data, name)
+        shown = "facts.yaml"
+        try:
+            try:
+                facts = read_facts(path)
+                if id_of(facts.document.file) != document_id:
+                    raise InputError(
+                        str(path),
+                        f"document.file: {facts.document.file!r} is document {id_of(facts.document.file)!r}, "
+                        f"not {document_id!r} (the document in the URL)",
+                    )
+                checked_facts_graph(facts, str(path))
+            except InputError as exc:
+                raise InputError(shown, exc.problem.replace(str(path), shown)) from None
+            stored: list[Outcome] = []
+            lines: list[str] = []
+            with self.lock:
+                index = self._passages(lines)
+                try:
+                    summary = build(
+                        [path],
+                        self.store,
+                        lambda _p, f: lines.append(f"FAILED {shown}: {f.problem}") if f else None,
+                        workers=0,
+                        passages=index,
+                        on_stored=stored.append,
+                        force=True,
+                    )
+                finally:
+                    if index is not None:
+                        index.close()
+                for outcome in stored:
+                    self._audit(who, "curate", outcome)
+            if summary.failures:
+                raise InputError(shown, "; ".join(f.problem for f in summary.failures))
+            lines += [f"stored {shown} as the curated facts of {o.document} ({o.triples} triples)" for o in stored]
+            if summary.fused:
+                lines.append(summary.fused)
+            lines += [f"note: {note.replace(str(path), shown)}" for note in summary.notes]
+            lines.append(summary_line(summary))
+            if stored:
+                self._after_write()
+            return lines
+        finally:
+            path.unlink(missing_ok=True)
+
+
+_INBOX_NAME = re.compile(r"^[a-z0-9-]+\.[a-z]+$")
+
+
+def document_iri_of(inbox_name: str) -> str:
+    from ingest.ids import document_iri
+
+    assert _INBOX_NAME.match(inbox_name)
+    return str(document_iri(inbox_name))
+
+
+def writer_of(state: Any) -> Writer:
+    writer: Writer | None = getattr(state, "writer", None)
+    if writer is None:
+        raise WritesOff
+    return writer
