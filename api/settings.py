@@ -87,6 +87,9 @@ class Settings:
     # Tokens (ingest.tokens) and the audit trail (ingest.audit); None: the files beside the store.
     tokens: Path | None = None
     audit: Path | None = None
+    # The ingest job table (ingest.jobs); its inbox is beside it (`<x>.jobs.sqlite` -> `<x>.inbox/`).
+    # None: beside the store.
+    jobs: Path | None = None
     # Failed authentications a client may make: a burst, then one per 1/rate seconds (429 past it).
     auth_failure_rate: float = 0.1
     auth_failure_burst: int = 10
@@ -115,7 +118,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "store", as_location(self.store))
-        for name in ("passages", "tokens", "audit"):
+        for name in ("passages", "tokens", "audit", "jobs"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, Path(getattr(self, name)))
         if not self.base_iri.endswith(("/", "#")):

@@ -36,7 +36,7 @@ import yaml
 
 from ingest import audit
 from ingest.errors import InputError
-from ingest.jobs import Job, JobTable, inbox_for, jobs_path_for
+from ingest.jobs import Job, JobTable, inbox_beside, jobs_path_for
 from ingest.local_files import beside_store
 from ingest.passages import PassageIndex, PassageIndexError, index_path_for, sync
 from ingest.pipeline import Failure, Outcome, build, summary_line
@@ -64,7 +64,8 @@ class Writer:
         self.settings = state.settings
         self.location = self.settings.store
         self.store = store
-        self.jobs = JobTable(jobs_path_for(self.location), inbox_for(self.location))
+        jobs = self.settings.jobs or jobs_path_for(self.location)
+        self.jobs = JobTable(jobs, inbox_beside(jobs))
         self.inbox = self.jobs.inbox
         self.passages_path = self.settings.passages or index_path_for(self.location)
         self.audit_path = self.settings.audit or audit.audit_path_for(self.location)

@@ -88,8 +88,9 @@ def jobs_path_for(location: Path | str) -> Path:
     return beside_store(location, SUFFIX)
 
 
-def inbox_for(location: Path | str) -> Path:
-    return beside_store(location, INBOX_SUFFIX)
+def inbox_beside(jobs: Path) -> Path:
+    """The inbox that goes with a job table: `<x>.jobs.sqlite` -> `<x>.inbox`."""
+    return jobs.with_name(jobs.name.removesuffix(SUFFIX).removesuffix(".sqlite") + INBOX_SUFFIX)
 
 
 class JobTable:
@@ -174,11 +175,13 @@ class JobTable:
     def next_queued(self) -> Job | None:
         """The oldest queued job, now marked running (attempts + 1)."""
         with self._lock, self._db() as db:
+            db.execute("BEGIN IMMEDIATE")  # the pick and the claim are one write transaction
             row = db.execute("SELECT id FROM jobs WHERE status = 'queued' ORDER BY seq LIMIT 1").fetchone()
             if row is None:
                 return None
             db.execute(
-                "UPDATE jobs SET status = 'running', started = ?, attempts = attempts + 1 WHERE id = ?",
+                "UPDATE jobs SET status = 'running', started = ?, attempts = attempts + 1"
+                " WHERE id = ? AND status = 'queued'",
                 (now_utc(), row[0]),
             )
         return self.get(row[0])

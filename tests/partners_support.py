@@ -79,7 +79,7 @@ class Server:
             self.proc.wait(timeout=10)
 
 
-def start_server(store: Path, log: Path, *extra: str, env: dict[str, str] | None = None) -> Server:
+def start_server(store: Path | str, log: Path, *extra: str, env: dict[str, str] | None = None) -> Server:
     port = free_port()
     handle = log.open("ab")
     proc = subprocess.Popen(
@@ -108,7 +108,7 @@ def start_server(store: Path, log: Path, *extra: str, env: dict[str, str] | None
 
 
 @contextmanager
-def served(store: Path, log: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+def served(store: Path | str, log: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[Server]:
     server = start_server(store, log, *extra, env=env)
     try:
         yield server

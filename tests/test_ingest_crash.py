@@ -58,3 +58,34 @@ def test_kill_9_mid_job_then_restart_resumes_the_job(tmp_path: Path) -> None:
         graphs = sparql_graphs(again.base, token)
         for job in (done, queued):
             assert graphs.get(job["document"].replace("/document/", "/graph/"), 0) > 0
+
+
+def test_a_writable_server_over_a_database_server_ingests_too(tmp_path: Path) -> None:
+    """On a store on a SPARQL server, the job writes to that server and the public queries see
+    it at once (no snapshots); the local files go where the settings say."""
+    import pytest
+
+    from tests.store_servers import oxigraph_binary, oxigraph_server
+
+    if oxigraph_binary() is None:
+        pytest.skip("the oxigraph server binary (dev dependency) is not installed")
+    files = {
+        "CASEGRAPH_TOKENS": str(tmp_path / "t.sqlite"),
+        "CASEGRAPH_AUDIT": str(tmp_path / "a.jsonl"),
+        "CASEGRAPH_JOBS": str(tmp_path / "j.jobs.sqlite"),
+    }
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        from tests.partners_support import cli
+
+        made = cli(
+            "tokens", "add", "remote", "--scope", "ingest", "--scope", "read-withheld", "--store", url, env=files
+        )
+        assert made.returncode == 0, made.stderr
+        token = made.stdout.strip().splitlines()[-1]
+        extra = ("--writable", "--passages", str(tmp_path / "p.sqlite"))
+        with served(url, tmp_path / "server.log", *extra, env=files) as server:
+            job = wait_job(server.base, token, upload(server.base, token, REPORT.encode(), "r.txt").json()["job"])
+            assert job["status"] == "done", job
+            assert sparql_graphs(server.base, token).get(job["document"].replace("/document/", "/graph/"), 0) > 0
+    assert (tmp_path / "j.inbox").is_dir() and list((tmp_path / "j.inbox").glob("upload-*.txt"))
+    assert '"what": "ingest"' in (tmp_path / "a.jsonl").read_text()

@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "CASEGRAPH_PORT, CASEGRAPH_PASSAGES, CASEGRAPH_PUBLIC_URL, CASEGRAPH_TRUSTED_PROXIES, "
             "CASEGRAPH_CLIENT_KEY, CASEGRAPH_RATE_LIMIT, CASEGRAPH_RATE_BURST, CASEGRAPH_SPARQL_PER_CLIENT, "
             "CASEGRAPH_SPARQL_WAITING_PER_CLIENT, CASEGRAPH_MAX_BODY, CASEGRAPH_HEAD_TIMEOUT, "
-            "CASEGRAPH_BODY_TIMEOUT, CASEGRAPH_TOKENS, CASEGRAPH_AUDIT, CASEGRAPH_WRITABLE, "
+            "CASEGRAPH_BODY_TIMEOUT, CASEGRAPH_TOKENS, CASEGRAPH_AUDIT, CASEGRAPH_JOBS, CASEGRAPH_WRITABLE, "
             "CASEGRAPH_MAX_UPLOAD, CASEGRAPH_INGEST_RATE, CASEGRAPH_AUTH_FAILURE_RATE; see the README); flags win. "
             "Passage search reads the passage index beside the store (or --passages); when it is missing or out "
             "of step, the server builds one in memory."
