@@ -209,9 +209,9 @@ class Writer:
             for outcome in stored:
                 self._audit(job.who, "ingest", outcome, job)
         lines += [f"stored {self._shown(o.path)} as {o.document} ({o.triples} triples)" for o in stored]
-        if summary.fused:
-            lines.append(summary.fused)
-        lines += [f"note: {self._shown(note)}" for note in summary.notes]
+        # Only what is about this file: the fused view's totals and the passage index's counts
+        # span the whole store, withheld documents included, which the uploader may not see.
+        lines += [f"note: {self._shown(note)}" for note in summary.notes if note.startswith(str(path))]
         if summary.unchanged:
             lines.append(f"{job.file}: unchanged (the same bytes and metadata are stored already)")
         lines.append(summary_line(summary))
@@ -292,9 +292,7 @@ class Writer:
             if summary.failures:
                 raise InputError(shown, "; ".join(f.problem for f in summary.failures))
             lines += [f"stored {shown} as the curated facts of {o.document} ({o.triples} triples)" for o in stored]
-            if summary.fused:
-                lines.append(summary.fused)
-            lines += [f"note: {note.replace(str(path), shown)}" for note in summary.notes]
+            lines += [f"note: {note.replace(str(path), shown)}" for note in summary.notes if note.startswith(str(path))]
             lines.append(summary_line(summary))
             if stored:
                 self._after_write()

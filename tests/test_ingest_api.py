@@ -63,6 +63,8 @@ def test_an_upload_becomes_a_stored_document(site: Site) -> None:
     assert job["status"] == "done", job
     assert any(line.startswith("stored upload-") for line in job["lines"])
     assert job["lines"][-1].startswith("1 documents stored")
+    # Nothing about the rest of the store (its fused totals count withheld documents too).
+    assert not any("fused" in line or "passage index" in line for line in job["lines"]), job
     graphs = sparql_graphs(site.base, site.reader)
     assert graphs.get(_graph_of(job), 0) > 0
     # The canary's name and the title are in the store, as extraction read them.
