@@ -47,6 +47,8 @@ logger = logging.getLogger("casegraph.api")
 
 SNAPSHOTS_SUFFIX = ".snapshots"
 POOL_READY_WAIT = 120.0  # seconds a new query pool may take to start before the switch gives up
+# Where api.deps keeps the passage indexes it opened (per view, once publication states exist).
+PASSAGE_INDEXES = ("passages", "public_passages")
 
 
 class WritesOff(Exception):
@@ -113,7 +115,10 @@ class Writer:
         return target
 
     def _after_write(self) -> None:
-        """Point the public query workers at what was just written (embedded store only)."""
+        """Make what was just written visible: the passage indexes the routes search are opened
+        again on their next use (one built in memory holds the texts of its time), and, on an
+        embedded store, the public query workers move to a new snapshot."""
+        self._reopen_passages()
         if self.snapshots is None or self.loop is None or self.stopping:
             return
         try:
@@ -124,6 +129,22 @@ class Writer:
         future = asyncio.run_coroutine_threadsafe(self._switch(snapshot), self.loop)
         with contextlib.suppress(Exception):
             future.result(timeout=POOL_READY_WAIT + 10)
+
+    def _reopen_passages(self) -> None:
+        old = []
+        for name in PASSAGE_INDEXES:
+            index = getattr(self.state, name, None)
+            if index is not None:
+                setattr(self.state, name, None)
+                old.append(index)
+        if old and self.loop is not None and not self.loop.is_closed():
+            # A search may still be reading one: closed once it has had its time.
+            def close() -> None:
+                for index in old:
+                    with contextlib.suppress(Exception):
+                        index.close()
+
+            self.loop.call_soon_threadsafe(self.loop.call_later, self.settings.query_timeout + 2, close)
 
     async def _switch(self, snapshot: Path) -> None:
         from api.routers.sparql import new_query_pool

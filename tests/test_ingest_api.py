@@ -71,6 +71,9 @@ def test_an_upload_becomes_a_stored_document(site: Site) -> None:
     query = f'ASK {{ GRAPH <{_graph_of(job)}> {{ ?d <http://purl.org/dc/terms/title> "Lawyer detained in Valdora" }} }}'
     asked = httpx.get(f"{site.base}/sparql", params={"query": query}, headers=bearer(site.reader), timeout=30)
     assert asked.json()["boolean"] is True
+    # Passage search finds its text once the job is done.
+    found = httpx.get(f"{site.base}/api/passages", params={"q": CANARY}, headers=bearer(site.reader), timeout=30)
+    assert found.status_code == 200 and found.json()["total"] >= 1, found.text
     # The inbox keeps the upload under its content hash, not the name sent.
     assert not list(site.root.rglob("valdora.txt"))
     # A job is its owner's: another ingest token is told it does not exist.
