@@ -44,6 +44,7 @@ from ingest.tokens import Principal, TokenFile
 # Query parameters that would carry a token in the URL.
 URL_TOKEN_KEYS = frozenset({"token", "access_token", "access-token", "bearer", "api_key", "apikey"})
 
+SCRYPT_AT_ONCE = 2
 _UNAUTHORIZED = (json.dumps({"error": "unauthorized"}) + "\n").encode("utf-8")
 _CHALLENGE = 'Bearer realm="casegraph"'
 
@@ -99,6 +100,9 @@ def url_token(query_string: bytes) -> bool:
 class Authentication:
     def __init__(self, app: Any, tokens: TokenFile, failures: TokenBuckets) -> None:
         self.app, self.tokens, self.failures = app, tokens, failures
+        # scrypt takes 16 MiB and a tenth of a second: at most this many at once, however many
+        # clients send tokens (the rest wait their turn, costing the server no more memory).
+        self.hashing = anyio.CapacityLimiter(SCRYPT_AT_ONCE)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -122,7 +126,7 @@ class Authentication:
             await self._too_many(send, wait)
             return
         token = request.bearer_token()
-        principal = await anyio.to_thread.run_sync(self.tokens.verify, token) if token else None
+        principal = await anyio.to_thread.run_sync(self.tokens.verify, token, limiter=self.hashing) if token else None
         if principal is None:
             wait = self.failures.take(client)
             await send(
