@@ -171,8 +171,7 @@ class Writer:
     # --- ingest jobs -----------------------------------------------------------------------
     def submit(self, who: str, data: bytes, suffix: str, meta: dict[str, Any], content_hash: str) -> Job:
         """Keep the upload in the inbox (named by its content hash) and queue a job for it."""
-        stem = "upload-" + content_hash.split(":", 1)[-1][:24]
-        name = stem + suffix
+        name = inbox_name(content_hash, suffix)
         path = self.inbox / name
         if not path.is_file():
             self.jobs.keep(data, name)
@@ -320,6 +319,11 @@ class Writer:
             return lines
         finally:
             path.unlink(missing_ok=True)
+
+
+def inbox_name(content_hash: str, suffix: str) -> str:
+    """An upload's name in the inbox, and so its document id: made from its content hash only."""
+    return "upload-" + content_hash.split(":", 1)[-1][:24] + suffix
 
 
 _INBOX_NAME = re.compile(r"^[a-z0-9-]+\.[a-z]+$")

@@ -27,9 +27,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.auth import require_scope
-from api.deps import get_store
 from api.limits import TokenBuckets
-from api.writes import WritesOff, publication_field, writer_of
+from api.writes import WritesOff, inbox_name, publication_field, writer_of
 from ingest import audit
 from ingest.errors import InputError
 from ingest.ids import content_hash, graph_iri
@@ -116,7 +115,8 @@ def _check_request(request: Request, multipart: bool) -> JSONResponse | None:
 
 @router.post("/api/documents", status_code=202, summary="Upload a document for ingest (token with scope ingest)")
 async def upload_document(
-    request: Request, principal: Annotated[Principal, Depends(require_scope("ingest"))]
+    request: Request,
+    principal: Annotated[Principal, Depends(require_scope("ingest"))],
 ) -> Response:
     try:
         writer = writer_of(request.app.state)
@@ -154,19 +154,23 @@ async def upload_document(
             values = [v for v in form.getlist(key) if isinstance(v, str) and v.strip()]
             if values:
                 meta[key] = values if key == "publishers" else values[-1]
-        publication = str(form.get("publication") or "withheld").strip().lower()
+        asked = form.get("publication")
+        publication = str(asked or "withheld").strip().lower()
     finally:
         await form.close()
     if publication not in ("withheld", "public"):
         return _error(422, "bad field", f"publication: {publication!r} is not withheld or public")
     if publication == "public" and not principal.has("curate"):
         return _error(403, "forbidden", "publication=public needs a token with the curate scope as well")
-    if publication_field():
+    digest = content_hash(data)
+    # The state of a new upload is withheld unless asked; a document already stored keeps
+    # the state an editor gave it unless the upload asks for one (ingest.publication.build_state).
+    stored = _graph_exists(writer.store, str(graph_iri(inbox_name(digest, suffix))))
+    if publication_field() and (asked or not stored):
         meta["publication"] = publication
     problem = _check_meta(meta)
     if problem:
         return _error(422, "bad metadata", problem)
-    digest = content_hash(data)
     job = writer.submit(principal.name, data, suffix, meta, digest)
     location = f"/api/jobs/{job.id}"
     return JSONResponse(
@@ -214,13 +218,13 @@ async def put_facts(
     request: Request,
     document_id: str,
     principal: Annotated[Principal, Depends(require_scope("curate"))],
-    store: Annotated[Store, Depends(get_store)],
 ) -> Response:
     try:
         writer = writer_of(request.app.state)
     except WritesOff:
         return _writes_off()
-    if not DOCUMENT_ID.fullmatch(document_id) or not _graph_exists(store, str(graph_iri(document_id))):
+    # The whole store, withheld documents included: curators work on uploads before they are public.
+    if not DOCUMENT_ID.fullmatch(document_id) or not _graph_exists(writer.store, str(graph_iri(document_id))):
         return _error(404, "not found", "no such document")
     refused = _check_request(request, multipart=False)
     if refused is not None:
