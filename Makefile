@@ -7,7 +7,7 @@ VENV_STAMP = .venv/.installed
 $(VENV_STAMP): pyproject.toml
 	python3 -m venv .venv
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[app,dev,model]'
+	$(PY) -m pip install -q -e '.[app,dev,model,ftm]'
 	touch $(VENV_STAMP)
 
 install: $(VENV_STAMP)

@@ -1,4 +1,4 @@
-"""casegraph export [--store DIR] --format facts|trig|nquads|turtle|jsonld --out PATH"""
+"""casegraph export [--store DIR] --format facts|trig|nquads|turtle|jsonld|ftm --out PATH"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from casegraph.commands.common import add_store_option
 from ingest.export import facts_file_name, read_all_facts
 from ingest.facts_yaml import write_facts
-from ingest.store import StoreError, connect
+from ingest.store import Store, StoreError, connect
 from ingest.store.rdf import Format, serialize
 from ingest.vocab import PREFIXES
 
@@ -30,12 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "--format facts reads every document graph back with SPARQL and writes one FORMAT.md YAML file per "
             "source document into the folder --out. The RDF formats write the whole dataset to the file --out "
-            "(turtle holds the union of all graphs, without graph names)."
+            "(turtle holds the union of all graphs, without graph names). --format ftm writes FollowTheMoney "
+            "entities as JSON lines (the mapping: ingest/ftm/mapping.yaml; needs the ftm extra)."
         ),
     )
     add_store_option(p)
-    p.add_argument("--format", required=True, choices=["facts", *RDF_FORMATS])
-    p.add_argument("--out", required=True, type=Path, help="folder (facts) or file (RDF); '-' for stdout (RDF)")
+    p.add_argument("--format", required=True, choices=["facts", *RDF_FORMATS, "ftm"])
+    p.add_argument("--out", required=True, type=Path, help="folder (facts) or file (RDF, ftm); '-' for stdout")
     p.set_defaults(func=run)
 
 
@@ -45,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if args.format == "ftm":
+        return _ftm(store, args.out)
     if args.format == "facts":
         args.out.mkdir(parents=True, exist_ok=True)
         all_facts = read_all_facts(store)
@@ -65,4 +68,38 @@ def run(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_bytes(data or b"")
         print(f"{len(store)} quads written to {args.out}")
+    return 0
+
+
+def _ftm(store: Store, out: Path) -> int:
+    """FollowTheMoney JSON lines of what the other formats export (the whole store)."""
+    try:
+        import followthemoney  # noqa: F401
+    except ImportError:
+        print(
+            "casegraph export --format ftm needs the followthemoney package: pip install 'casegraph[ftm]' "
+            "(make install includes it)",
+            file=sys.stderr,
+        )
+        return 2
+    from ingest.ftm.export import Report, to_json_lines
+    from ingest.ftm.mapping import MappingError, load_mapping
+
+    try:
+        mapping = load_mapping()
+    except MappingError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    report = Report()
+    lines = list(to_json_lines(store, report=report, mapping=mapping))
+    if str(out) == "-":
+        sys.stdout.write("".join(lines))
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("".join(lines), encoding="utf-8")
+    counts = ", ".join(f"{n} {schema}" for schema, n in sorted(report.counts.items()))
+    print(f"{len(lines)} FtM entities written to {out} ({counts})", file=sys.stderr)
+    for problem in report.problems:
+        print(f"not exported: {problem}", file=sys.stderr)
+    print("FtM cannot express (see ingest/ftm/mapping.yaml): " + "; ".join(mapping.not_expressed), file=sys.stderr)
     return 0
