@@ -48,6 +48,7 @@ ROUTERS = (
     "passages",
     "changes",
     "writes",
+    "reconcile",
     "linked_data",
     "pages",
 )
