@@ -29,6 +29,7 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,37 @@ SNAPSHOTS_SUFFIX = ".snapshots"
 POOL_READY_WAIT = 120.0  # seconds a new query pool may take to start before the switch gives up
 # Where api.deps keeps the passage indexes it opened (per view, once publication states exist).
 PASSAGE_INDEXES = ("passages", "public_passages")
+
+
+class HeldQueries:
+    """The public query service while a write that hides something is under way (Writer.hiding):
+    queries wait until the pool over the new snapshot is ready, then run there."""
+
+    def __init__(self, old: Any) -> None:
+        self.old = old
+        self.target: Any = None
+        self.ready = asyncio.Event()
+
+    def release(self, target: Any) -> None:
+        self.target = target
+        self.ready.set()
+
+    async def run(self, job: Any, timeout: float, client: str = "") -> Any:
+        from ingest.store import PoolBusy
+
+        try:
+            await asyncio.wait_for(self.ready.wait(), POOL_READY_WAIT)
+        except TimeoutError:
+            raise PoolBusy from None
+        return await self.target.run(job, timeout, client)
+
+    def health(self) -> dict[str, int]:
+        health: dict[str, int] = self.old.health() if self.old is not None else {}
+        return health
+
+    def close(self) -> None:
+        if self.old is not None:
+            self.old.close()
 
 
 class WritesOff(Exception):
@@ -154,6 +186,9 @@ class Writer:
         while getattr(pool, "starting", 0) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         old, old_location = self.state.query_pool, getattr(self.state, "query_location", None)
+        if isinstance(old, HeldQueries):  # a write that hides something: release the waiting queries
+            old.release(pool)
+            old = old.old
         self.state.query_pool, self.state.query_location = pool, snapshot
 
         def retire() -> None:
@@ -167,6 +202,32 @@ class Writer:
 
         # Queries the old pool is answering have at most their deadline left.
         asyncio.get_running_loop().call_later(self.settings.query_timeout + 2, retire)
+
+    def hiding(self, write: Callable[[], Any]) -> Any:
+        """Run `write`, which hides something from the public (a document withheld), so that
+        no public query answers from a snapshot taken before it: from the moment it starts,
+        new public queries wait (HeldQueries) until the workers over the snapshot taken after
+        it are ready. Queries already running finish on the old snapshot: they began before."""
+        held: HeldQueries | None = None
+        if self.snapshots is not None and self.loop is not None:
+            held = asyncio.run_coroutine_threadsafe(self._hold(), self.loop).result(timeout=30)
+        try:
+            with self.lock:
+                result = write()
+        except BaseException:
+            if held is not None:
+                self.loop.call_soon_threadsafe(held.release, held.old)  # type: ignore[union-attr]
+            raise
+        self._after_write()
+        if held is not None and not held.ready.is_set():  # the switch failed: keep serving, but say so
+            logger.error("no new snapshot after a withhold; public queries stay held")
+        return result
+
+    async def _hold(self) -> HeldQueries:
+        current = self.state.query_pool
+        held = current if isinstance(current, HeldQueries) else HeldQueries(current)
+        self.state.query_pool = held
+        return held
 
     # --- ingest jobs -----------------------------------------------------------------------
     def submit(self, who: str, data: bytes, suffix: str, meta: dict[str, Any], content_hash: str) -> Job:
