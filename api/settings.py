@@ -54,7 +54,13 @@ class Settings:
     retry_after: int = 5
     # Origins allowed by CORS; "*" (the default) because the endpoint is public and read-only.
     cors_origins: tuple[str, ...] = ("*",)
+    # The licence of CaseGraph's own statements (the extracted facts, the fused view); each
+    # source document's text stays under its publisher's licence (its sidecar's `licence:`).
     licence: str = "https://creativecommons.org/licenses/by/4.0/"
+    # Who publishes this dataset and how to reach them (a name or URL; an email address or
+    # URL), for VoID/DCAT; empty: not stated.
+    publisher: str = ""
+    contact: str = ""
     version: str = field(default_factory=_package_version)
     # Where the public reaches this server (scheme://host[:port], no path): every absolute URL
     # the server prints (service description, VoID, dumps, JSON-LD contexts, redirects) starts

@@ -43,6 +43,8 @@ class DocumentRecord:
     source_url: str | None = None
     title: str | None = None
     content_hash: str | None = None  # "sha256:<hex>" of the original bytes
+    licence: str | None = None  # the publisher's licence of the document (a URL); None: not stated
+    text_public: bool = False  # its licence allows publishing the full text (sidecar `text: public`)
     text: str | None = None
     curated: bool = False
 

@@ -179,6 +179,10 @@ class _Builder:
             self.add(doc, DCTERMS.title, Literal(d.title))
         if d.content_hash:
             self.add(doc, CG.contentHash, Literal(d.content_hash))
+        if d.licence:
+            self.add(doc, DCTERMS.license, URIRef(d.licence))
+        if d.text_public:
+            self.add(doc, CG.textPublic, Literal(True))
         if d.text is not None:
             self.add(doc, SCHEMA.text, Literal(d.text))
 

@@ -49,7 +49,10 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.yaml"
-SIDECAR_FIELDS = ("publishers", "published", "reference", "language", "url", "title")
+SIDECAR_FIELDS = ("publishers", "published", "reference", "language", "url", "title", "licence", "text")
+# `text:` says whether the document's full text may be published (its licence allows it):
+# "public", or "passages" (the default: only short passages, evidence quotes and search hits).
+TEXT_PUBLICATION = ("public", "passages")
 
 _URL_LINE = re.compile(r"\A[ \t]*(https?://[^\s<>\"]+)[ \t]*(?:\r?\n|\Z)")
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
@@ -111,6 +114,8 @@ def read_document(path: Path) -> SourceDocument:
         language=meta.get("language") or guess_language(text),
         source_url=meta.get("url"),
         title=meta.get("title"),
+        licence=meta.get("licence"),
+        text_public=meta.get("text") == "public",
         content_hash=content_hash(raw),
         text=text,
     )
@@ -431,9 +436,12 @@ def _sidecar_value(key: str, value: Any, source: str) -> Any:
     text = str(value).strip()
     if key == "language" and not _LANGUAGE.match(text):
         raise InputError(source, f"language: {text!r} is not a language code such as 'en' or 'ru'")
-    if key == "url" and not text.startswith(("http://", "https://")):
-        raise InputError(source, f"url: {text!r} is not an http(s) address")
-    return text
+    if key in ("url", "licence") and not text.startswith(("http://", "https://")):
+        what = "the licence's address (https://creativecommons.org/licenses/by/4.0/)" if key == "licence" else ""
+        raise InputError(source, f"{key}: {text!r} is not an http(s) address" + (f"; give {what}" if what else ""))
+    if key == "text" and text.lower() not in TEXT_PUBLICATION:
+        raise InputError(source, f"text: {text!r} must be public (its licence allows publishing it) or passages")
+    return text.lower() if key == "text" else text
 
 
 # --- language ------------------------------------------------------------------------------
