@@ -37,9 +37,11 @@ import base64
 import binascii
 import hashlib
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ingest.store import IRI, Quad, Store
 from ingest.store.base import INTERNAL_PREFIX
@@ -188,6 +190,10 @@ class ChangeLog:
         self._latest: dict[str, Change] | None = None
         self._last = ""
 
+    def refresh(self) -> None:
+        """Read the log again (another process may have appended since)."""
+        self._latest = None
+
     def newest(self) -> dict[str, Change]:
         if self._latest is None:
             self._latest = latest(self.store)
@@ -254,13 +260,47 @@ class ChangeLog:
         return self.record(graph, "removed", public=was_public)
 
 
+_logs: weakref.WeakKeyDictionary[Any, ChangeLog] = weakref.WeakKeyDictionary()
+
+
+def log_for(store: Store, is_public: Callable[[Store, str], bool] | None = None) -> ChangeLog:
+    """The one ChangeLog of `store` in this process, so a build's writer and a state change
+    during it (ingest.publication) append to one log and agree on its newest entries.
+    `is_public` replaces the log's test of whether a graph is public, when given."""
+    log = _logs.get(store)
+    if log is None:
+        log = _logs[store] = ChangeLog(store)
+    if is_public is not None:
+        log.is_public = is_public
+    return log
+
+
+def state_changed(store: Store, graph: str, before: str | None, after: str) -> Change | None:
+    """A document's publication state changed (ingest.publication.set_state; before None: it
+    had none, so it was public). A public graph the log holds as stored becomes withdrawn; a
+    withheld one that is stored becomes added, with its content now. A document registered
+    withheld before its graph is first stored, or one never public, records nothing public."""
+    log = log_for(store)
+    previous = log.newest().get(graph)
+    if after == "withheld" and before in (None, "public"):
+        if previous is not None and previous.public and previous.kind in ("added", "replaced"):
+            return log.withdrawn(graph)
+        return None
+    if after == "public" and before == "withheld":
+        quads = list(store.quads(graph))
+        if not quads:
+            return None
+        return log.published(graph, _document_of(store, graph))
+    return None
+
+
 def sync(store: Store, log: ChangeLog | None = None, *, force: bool = False) -> list[Change]:
     """Bring the log in step with the store: a graph written after its newest entry (or with
     none) is hashed and recorded if its content changed; a graph the log holds that is gone
     is recorded removed. Graphs written through ChangeLog.stored cost only a look at their
     times (Store.graphs()); `force` hashes every graph (after a load, which may write a graph
     within the second of its last entry, where whole-second graph times cannot tell)."""
-    log = log or ChangeLog(store)
+    log = log or log_for(store)
     known = log.newest()
     recorded: list[Change] = []
     present = store.graphs()

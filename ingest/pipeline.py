@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.changes import ChangeLog
+from ingest.changes import ChangeLog, log_for
 from ingest.changes import sync as sync_changes
 from ingest.errors import InputError
 from ingest.fusion import rebuild_fused_graph
@@ -277,7 +277,7 @@ class _Writer:
     ) -> None:
         self.store = store
         self.on_stored = on_stored
-        self.changes = changes or ChangeLog(store)
+        self.changes = changes or log_for(store)
         self.summary = summary
         self.on_progress = on_progress
         self.passages = passages
@@ -577,7 +577,8 @@ def build(
     started = time.perf_counter()
     if passages is not None:
         _sync_passages(passages, store, summary)
-    changes = ChangeLog(store)
+    changes = log_for(store)
+    changes.refresh()
     _sync_changes(changes, store, summary)
     writer = _Writer(store, summary, on_progress, passages, changes, on_stored)
     items = _unique_documents(list(enumerate(discover(paths))), writer)
@@ -651,6 +652,6 @@ def _refresh_fused_view(store: Store, summary: BuildSummary, changes: ChangeLog 
         summary.notes.append(f"the fused view could not be rebuilt: {type(exc).__name__}: {exc}")
         return
     try:
-        (changes or ChangeLog(store)).stored(str(fused_graph_iri()))
+        (changes or log_for(store)).stored(str(fused_graph_iri()))
     except Exception as exc:
         summary.notes.append(f"the changes log could not record the fused view: {exc}")

@@ -303,3 +303,26 @@ def test_rebuilding_unchanged_documents_records_nothing(built: Path, tmp_path: P
         assert changes.entries(store) == before
     finally:
         store.close()
+
+
+def test_state_changes_reach_the_feed_without_what_is_withheld() -> None:
+    from ingest.store import memory_store
+
+    store = memory_store()
+    state = {"g-public": "public", "g-secret": "withheld"}
+    log = changes.log_for(store, lambda s, g: state.get(g.rsplit("/", 1)[-1], "public") == "public")
+    for name in ("g-public", "g-secret"):
+        store.replace_graph_ntriples(f"{ID}graph/{name}", f'<{ID}x/{name}> <{ID}p> "{name}" .')
+        log.stored(f"{ID}graph/{name}")
+    public = [(c.kind, c.graph) for c in changes.entries(store, public_only=True)]
+    assert public == [("added", f"{ID}graph/g-public")]  # never public: never in the feed
+    # public -> withheld: withdrawn, without content; withheld -> public: added with it
+    state["g-public"] = "withheld"
+    gone = changes.state_changed(store, f"{ID}graph/g-public", "public", "withheld")
+    assert gone is not None and gone.kind == "withdrawn" and gone.public
+    assert changes.state_changed(store, f"{ID}graph/g-secret", None, "withheld") is None
+    state["g-secret"] = "public"
+    shown = changes.state_changed(store, f"{ID}graph/g-secret", "withheld", "public")
+    assert shown is not None and shown.kind == "added" and shown.hash
+    kinds = [(c.kind, c.graph.rsplit("/", 1)[-1]) for c in changes.entries(store, public_only=True)]
+    assert kinds == [("added", "g-public"), ("withdrawn", "g-public"), ("added", "g-secret")]
