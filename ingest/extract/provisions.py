@@ -1,5 +1,7 @@
 """Legal provisions cited in a report: "Article 174 Part 2 of the Criminal Code", "Articles 174,
-274 and 400", "Art. 488 of the Code of Administrative Offences", "under article 318-1 CC".
+274 and 400", "Art. 488 of the Code of Administrative Offences", "under article 318-1 CC",
+"Articles: 309 (abuse of power) and 313 (forgery) of the Criminal Code", "articles of the
+Criminal Code: 281.2 (...), 309.2 (...)".
 
 A bare article takes its code from the same article cited earlier with a code, else from the
 next code named in its sentence, else from the last code the document named.
@@ -17,9 +19,13 @@ from ingest.extract.text import CleanText
 # "87 bis", "144 ter": Latin suffixes of articles inserted later (French, Italian, Belgian... codes).
 _NUM = r"\d+(?:[.\-]\d+)*(?:[A-Z]\b)?(?:\s+(?:bis|ter|quater|quinquies)\b)?"
 _PART = r"(?:,?\s*(?:part|paragraph|para|clause|section|item)\.?\s*(?P<part{n}>\d+|[a-z]\b))?"
+# What an offence is called, in brackets after its article: "309 (abuse of power)".
+_GLOSS = r"(?:\s+\([^()\d\n]{4,80}\))?"  # not "505(a)": a subsection
 _ARTICLE = re.compile(
-    r"\b(?:articles?|arts?\.|(?P<section>sections?|secs?\.))\s*"
-    rf"(?P<list>{_NUM}{_PART.format(n=0)}(?:\s*(?:,|and|&)\s*{_NUM}{_PART.format(n=1)})*)",
+    r"\b(?:articles?|arts?\.|(?P<section>sections?|secs?\.))"
+    # "articles of the Criminal Code: 281.2 (...), 309.2 (...)": the code before a listed set
+    r"(?P<lead>\s+of\s+(?:the\s+)?[^\d:;.\n]{3,60}?:)?\s*:?\s*"
+    rf"(?P<list>{_NUM}{_PART.format(n=0)}{_GLOSS}(?:\s*(?:,|and|&)\s*{_NUM}{_PART.format(n=1)}{_GLOSS})*)",
     re.I,
 )
 _ITEM = re.compile(
@@ -87,7 +93,8 @@ def find_provisions(ct: CleanText) -> list[ProvisionMention]:
     mentions: list[ProvisionMention] = []
     for m in _ARTICLE.finditer(text):
         items = list(_ITEM.finditer(m.group("list")))
-        code_hit = _code_at(text, m.start(), m.end())
+        lead = _code_at(text, m.start(), m.start("lead")) if m.group("lead") else None
+        code_hit = (lead[0], m.end()) if lead else _code_at(text, m.start(), m.end())
         if m.group("section") and code_hit is None:
             continue  # "section 3" of anything but a named law (a report's own sections)
         base = m.start("list")

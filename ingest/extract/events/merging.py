@@ -40,6 +40,10 @@ def fold_headings(doc: EventDocument, drafts: list[Draft]) -> list[Draft]:
                 for arg in ("authority", "judge", "place", "penalty", "outcome"):
                     if getattr(target, arg) is None and getattr(r, arg) is not None:
                         setattr(target, arg, getattr(r, arg))
+                # "on November 30 he became an accused. In particular, he was charged under
+                # articles ...": the articles of the undated mention are the dated act's.
+                if not target.provisions and r.provisions:
+                    target.provisions = list(r.provisions)
                 continue
         kept.append(d)
     return kept
