@@ -185,10 +185,19 @@ class ChangeLog:
     graphs are stored. `is_public(store, graph)` says whether a graph is public now."""
 
     def __init__(self, store: Store, is_public: Callable[[Store, str], bool] = always_public) -> None:
-        self.store = store
+        # A weak reference: log_for keeps one log per store in a WeakKeyDictionary, and a log
+        # holding its store strongly would keep the store (and its lock file) open for ever.
+        self._store = weakref.ref(store)
         self.is_public = is_public
         self._latest: dict[str, Change] | None = None
         self._last = ""
+
+    @property
+    def store(self) -> Store:
+        store = self._store()
+        if store is None:
+            raise ReferenceError("the store of this changes log has been closed and released")
+        return store
 
     def refresh(self) -> None:
         """Read the log again (another process may have appended since)."""

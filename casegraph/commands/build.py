@@ -13,7 +13,7 @@ from casegraph.commands.common import add_passages_option, add_store_option, pas
 from ingest import audit
 from ingest.passages import PassageIndex, PassageIndexError
 from ingest.pipeline import DEFAULT_WORKERS, Failure, Outcome, build, discover, summary_line
-from ingest.store import StoreError, connect
+from ingest.store import Store, StoreError, connect
 
 DEFAULT_DOCUMENTS = Path("data/documents")
 
@@ -78,6 +78,13 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         err.print(str(exc), markup=False)
         return 2
+    try:
+        return _build_into(store, args, paths, missing, err)
+    finally:
+        store.close()  # releases the store's lock now, not whenever the object is collected
+
+
+def _build_into(store: Store, args: argparse.Namespace, paths: list[Path], missing: list[Path], err: Console) -> int:
     try:
         passages: PassageIndex | None = PassageIndex(passages_path(args))
     except PassageIndexError as exc:

@@ -46,6 +46,13 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return 2
+    try:
+        return _export(store, args)
+    finally:
+        store.close()  # releases the store's lock now, not whenever the object is collected
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
     if args.format == "ftm":
         return _ftm(store, args.out)
     if args.format == "facts":
