@@ -36,16 +36,25 @@ from ingest.store.base import (
     is_store_log,
 )
 from ingest.store.rdf import Format
+from ingest.store.remote import virtuoso
 from ingest.store.sparql_text import bind
 from ingest.store.terms import IRI, Quad, Term, Triple
 
 META_GRAPH = INTERNAL_PREFIX + "graph-times"
 # The store's logs (graph times, the changes log), left out of counts.
 _LOGS = ", ".join(f"<{g}>" for g in sorted(STORE_LOGS))
+# Virtuoso has no default graph of its own (its default graph is the union of all graphs): what
+# the protocol calls the store's default graph lives there in this named graph instead.
+DEFAULT_GRAPH = "urn:x-casegraph:store:default-graph"
 # A private predicate: no document graph can say it of itself.
 MODIFIED = "urn:x-casegraph:store:modified"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 RESULTS_JSON = "application/sparql-results+json"
+RESULTS_XML = "application/sparql-results+xml"
+# Virtuoso's Graph Store endpoint guesses a body's syntax from its first bytes whatever its
+# Content-Type says, and takes a long N-Triples line (a document's text) for plain text: a Turtle
+# directive first settles it (N-Triples is Turtle).
+TURTLE_LEAD = b"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
 
 # Endpoint paths per server kind (CASEGRAPH_STORE_SERVER); each can be overridden on its own.
 SERVERS: dict[str, dict[str, str]] = {
@@ -117,6 +126,16 @@ class ServerSettings:
         `union-default-graph`; Virtuoso's default graph is the union already (so there `union`
         False still sees every graph: the project's queries that ask for it name their graphs)."""
         return {"union-default-graph": ""} if union and self.kind == "oxigraph" else {}
+
+    @property
+    def virtuoso(self) -> bool:
+        return self.kind == "virtuoso"
+
+    @property
+    def results_type(self) -> str:
+        """The SELECT result syntax to ask for: Virtuoso writes xsd:boolean values as 1 and 0 in
+        JSON (and IRIs as strings in TSV); its XML is right."""
+        return RESULTS_XML if self.virtuoso else RESULTS_JSON
 
 
 def _now() -> str:
@@ -204,6 +223,8 @@ class RemoteStore:
             raise StoreError(f"{self.location}: opened read-only")
 
     def _graph_get(self, graph: str | None, accept: str = "application/n-triples") -> bytes:
+        if graph is None and self.settings.virtuoso:
+            graph = DEFAULT_GRAPH
         params = {"default": ""} if graph is None else {"graph": graph}
         try:
             r = self.client.get(
@@ -242,6 +263,14 @@ class RemoteStore:
 
     def replace_graph_ntriples(self, name: str, body: str) -> None:
         iri = IRI(name)
+        if self.settings.virtuoso:
+            # Virtuoso's SPARQL compiler takes no INSERT DATA past ~5,000 statements, no blank
+            # node in one, and no literal past ~10 MB; its Graph Store PUT takes them all. (It is
+            # one request, complete when it answers, but Virtuoso does not isolate it from
+            # readers: README "Running on a database server".)
+            self._graph_send("PUT", name, body.encode("utf-8"), f"storing {name}")
+            self._update(self._stamp([name]))
+            return
         self._update(
             f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }} ;\n" + self._stamp([name])
         )
@@ -257,11 +286,38 @@ class RemoteStore:
         """One request per graph of the file (Graph Store POST), or, on Oxigraph, the whole file
         in one request to its dataset endpoint."""
         self._writable()
+        if self.settings.virtuoso:
+            # Virtuoso lists only the graphs stamped in META_GRAPH (it keeps graphs of its own):
+            # stamp exactly those the file wrote.
+            written = self._post_by_graph(path, fmt)
+            names = [DEFAULT_GRAPH if g is None else g for g in written]
+            for start in range(0, len(names), 500):
+                self._update(self._stamp(names[start : start + 500]))
+            return
         if self.settings.kind == "oxigraph" or not fmt.supports_datasets:
             self._post_file(path, fmt)
         else:
             self._post_by_graph(path, fmt)
         self._stamp_all()
+
+    def _graph_send(self, method: str, graph: str, ntriples: bytes, what: str) -> None:
+        """A Graph Store PUT or POST of N-Triples into the named graph `graph`."""
+        body, media_type = ntriples, Format.NTRIPLES.media_type
+        if self.settings.virtuoso:
+            body, media_type = TURTLE_LEAD + ntriples, Format.TURTLE.media_type
+        try:
+            r = self.client.request(
+                method,
+                self.settings.url(self.settings.graph),
+                params={"graph": graph},
+                content=body,
+                headers={"Content-Type": media_type},
+                auth=self.settings.auth() or httpx.USE_CLIENT_DEFAULT,
+            )
+        except httpx.HTTPError as exc:
+            raise self._fail(what, exc) from exc
+        if r.status_code not in (200, 201, 204):
+            raise self._fail(what, r)
 
     def bulk_load_file(self, path: Path, fmt: Format) -> None:
         self.load_file(path, fmt)
@@ -282,11 +338,17 @@ class RemoteStore:
         if r.status_code not in (200, 201, 204):
             raise self._fail(f"loading {path}", r)
 
-    def _post_by_graph(self, path: Path, fmt: Format) -> None:
+    def _post_by_graph(self, path: Path, fmt: Format) -> list[str | None]:
+        """The file's statements, one Graph Store POST per graph; the graphs written (None: the
+        default graph)."""
         by_graph: dict[str | None, list[Triple]] = {}
         for quad in rdf.parse(fmt=fmt, path=path):
             by_graph.setdefault(None if quad.graph is None else quad.graph.value, []).append(quad.triple)
         for graph, triples in by_graph.items():
+            if self.settings.virtuoso:
+                data = rdf.serialize(triples, Format.NTRIPLES)
+                self._graph_send("POST", DEFAULT_GRAPH if graph is None else graph, data, f"loading {path}")
+                continue
             params = {"default": ""} if graph is None else {"graph": graph}
             try:
                 r = self.client.post(
@@ -300,6 +362,7 @@ class RemoteStore:
                 raise self._fail(f"loading {path}", exc) from exc
             if r.status_code not in (200, 201, 204):
                 raise self._fail(f"loading {path}", r)
+        return list(by_graph)
 
     def _stamp_all(self) -> None:
         # A loaded file may add to any graph: all count as changed (a time too new costs a cache
@@ -317,13 +380,21 @@ class RemoteStore:
         raise StoreError(f"{self.location}: a store on a server is backed up with the server's own tools")
 
     # reading ------------------------------------------------------------------------------
+    def _text(self, query: str, bindings: Mapping[str, Any] | None) -> str:
+        """The query as sent: in the server's dialect, with the bindings as VALUES blocks."""
+        if self.settings.virtuoso:
+            query, bindings = virtuoso.adapt(query, bindings)
+        return bind(query, bindings)
+
     def select(self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True) -> list[Row]:
-        return rdf.result_values(self._query(bind(query, bindings), RESULTS_JSON, union), RESULTS_JSON)
+        accept = self.settings.results_type
+        return rdf.result_values(self._query(self._text(query, bindings), accept, union), accept)
 
     def select_terms(
         self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
     ) -> Iterator[dict[str, Term | None]]:
-        answer = rdf.parse_results(self._query(bind(query, bindings), RESULTS_JSON, union), RESULTS_JSON)
+        accept = self.settings.results_type
+        answer = rdf.parse_results(self._query(self._text(query, bindings), accept, union), accept)
         if isinstance(answer, bool):
             raise StoreError("an ASK answer where rows were expected")
         names, rows = answer
@@ -333,12 +404,14 @@ class RemoteStore:
     def statements(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[Quad]:
         for row in self.select_terms(query, bindings):
             graph = row.get("g")
+            if isinstance(graph, IRI) and graph.value == DEFAULT_GRAPH:
+                graph = None
             yield Quad(row["s"], row["p"], row["o"], graph if isinstance(graph, IRI) else None)  # type: ignore[arg-type]
 
     def construct(
         self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
     ) -> Iterator[Triple]:
-        data = self._query(bind(query, bindings), Format.NTRIPLES.media_type, union)
+        data = self._query(self._text(query, bindings), Format.NTRIPLES.media_type, union)
         for quad in rdf.parse(data, Format.NTRIPLES):
             yield quad.triple
 
@@ -368,6 +441,15 @@ class RemoteStore:
             yield rdf.serialize([], fmt)
 
     def named_graphs(self) -> list[str]:
+        if self.settings.virtuoso:
+            # Virtuoso keeps graphs of its own (its schema, its endpoint's description) and may
+            # hold other data: the store is the graphs this backend wrote, each stamped in
+            # META_GRAPH, that hold anything.
+            rows = self.select(
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{MODIFIED}> ?t }} "
+                "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+            )
+            return sorted(g for r in rows if (g := r["g"]) is not None and g != DEFAULT_GRAPH and not is_store_log(g))
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
         return sorted(g for r in rows if (g := r["g"]) is not None and not is_store_log(g))
 
@@ -384,6 +466,12 @@ class RemoteStore:
         return _parse_time(rows[0]["last"]) if rows else None
 
     def __len__(self) -> int:
+        if self.settings.virtuoso:  # the stamped graphs (the default graph's stand-in among them)
+            rows = self.select(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?g WHERE {{ GRAPH <{META_GRAPH}> "
+                f"{{ ?g <{MODIFIED}> ?t }} }} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            )
+            return int(rows[0]["n"] or 0)
         rows = self.select(
             "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
             f"FILTER(?g NOT IN ({_LOGS})) }} }}",

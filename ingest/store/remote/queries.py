@@ -26,6 +26,10 @@ from ingest.store.remote import ServerSettings
 
 TSV = "text/tab-separated-values"
 NTRIPLES = "application/n-triples"
+# Virtuoso's TSV writes IRIs as quoted strings: its XML is read instead, cut after a whole
+# <result> element and closed again.
+XML_RESULT_END = b"</result>"
+XML_CLOSE = b"\n </results>\n</sparql>\n"
 
 
 class RemoteQueries:
@@ -92,11 +96,15 @@ class RemoteQueries:
         else:  # the protocol dataset replaces the query's own (SPARQL 1.1 Protocol 2.1.4)
             params += [("default-graph-uri", g) for g in job["default_graphs"] or []]
             params += [("named-graph-uri", g) for g in job["named_graphs"] or []]
-        if self.settings.kind == "virtuoso":
+        if self.settings.virtuoso:
             params.append(("timeout", str(max(1, int(remaining * 1000)))))
-        accept = NTRIPLES if graph_result else (TSV if form == "SELECT" else formats.RESULTS_JSON)
+        select_type = formats.RESULTS_XML if self.settings.virtuoso else TSV
+        accept = NTRIPLES if graph_result else (select_type if form == "SELECT" else formats.RESULTS_JSON)
         try:
             body, cut = await self._fetch(job, params, accept, remaining)
+        except _ServerStopped:
+            self.killed += 1
+            raise QueryTimeout from None
         except (httpx.TimeoutException, TimeoutError):
             self.killed += 1
             raise QueryTimeout from None
@@ -139,8 +147,11 @@ class RemoteQueries:
 
     async def _fetch(self, job: Job, params: list[tuple[str, Any]], accept: str, timeout: float) -> tuple[bytes, bool]:
         """The answer's first lines: up to the row cap (plus the header) and twice the byte cap
-        (the line syntax is wordier than most result formats); True when lines were left."""
-        limit_lines = job["row_cap"] + 2
+        (the line syntax is wordier than most result formats); True when lines were left. An XML
+        result is counted and cut by its <result> elements instead."""
+        xml = accept == formats.RESULTS_XML
+        unit = XML_RESULT_END if xml else b"\n"
+        limit_lines = job["row_cap"] + (0 if xml else 2)
         limit_bytes = 2 * job["byte_cap"]
         kept = bytearray()
         cut = False
@@ -158,16 +169,35 @@ class RemoteQueries:
                     text = (await response.aread()).decode("utf-8", "replace").strip()
                     status = 400 if response.status_code == 400 else 502
                     raise _ServerRefused(status, f"the store refused the query: {text[:1000]}")
+                if response.headers.get("x-sql-state") == "S1TAT":
+                    # Virtuoso's "anytime" answer: at its `timeout` it sends what it has found so
+                    # far with status 200 and this state. A partial answer is no answer.
+                    raise _ServerStopped
                 async for chunk in response.aiter_bytes():
                     kept += chunk
-                    if kept.count(b"\n") > limit_lines or len(kept) > limit_bytes:
+                    if kept.count(unit) > limit_lines or len(kept) > limit_bytes:
                         cut = True
                         break
+        if cut and xml:
+            data = bytes(kept)
+            end, count = data.find(b"<results"), 0
+            while end >= 0 and count < limit_lines:
+                found = data.find(XML_RESULT_END, end + 1)
+                if found < 0:
+                    break
+                end, count = found, count + 1
+            if count == 0:
+                end = data.find(b">", data.find(b"<results")) + 1 - len(XML_RESULT_END)
+            return data[: end + len(XML_RESULT_END)] + XML_CLOSE, True
         if cut:  # keep whole lines only: each is a row (TSV) or a triple (N-Triples)
             lines = bytes(kept).split(b"\n")
             whole = lines[: min(len(lines) - 1, limit_lines)]
             return b"\n".join(whole) + b"\n", True
         return bytes(kept), False
+
+
+class _ServerStopped(Exception):
+    """The server stopped the query at its own time limit."""
 
 
 class _ServerRefused(Exception):
