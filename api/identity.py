@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from api.deps import run_query_file
+from ingest.groups import Groups
 from ingest.ids import canonical_iri
 from ingest.store import Store
 from ingest.store.terms import IRI
@@ -57,25 +58,11 @@ def published_from(store: Store, iri: str) -> list[str]:
 def survivor_map(store: Store) -> dict[str, str]:
     """IRI -> survivor, for every IRI in some sameAs set (others map to themselves implicitly)."""
     rows = run_query_file(store, "same_as.rq")
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    joined = Groups()
     for r in rows:
-        a, b = r["a"] or "", r["b"] or ""
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = {}
-    for x in list(parent):
-        groups.setdefault(find(x), []).append(x)
+        joined.join(r["a"] or "", r["b"] or "")
     out: dict[str, str] = {}
-    for members in groups.values():
+    for members in joined.groups():
         # `described` needs one query per set; sets are few (reviewed decisions only).
         chosen, _ = resolve(store, members[0])
         for m in members:

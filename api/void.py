@@ -130,7 +130,10 @@ def void_description(store: Store, settings: Settings, server: str, quads: int) 
         stamp = Literal(built.isoformat().replace("+00:00", "Z"), datatype=XSD + "dateTime")
         out.append(Triple(dataset, n(DCT + "modified"), stamp))
         out.append(Triple(dataset, n(DCT + "issued"), stamp))
-    for name, media in DUMPS.items():
+    # Each dump, plain or gzip-compressed, is one distribution under our licence.
+    dumps = [(name, media, False) for name, media in DUMPS.items()]
+    dumps += [(name, DUMPS[plain], True) for name, plain in COMPRESSED.items()]
+    for name, media, compressed in dumps:
         url = n(f"{server}/dumps/{name}")
         dist = BlankNode(f"dist-{name.replace('.', '-')}")
         out += [
@@ -141,18 +144,8 @@ def void_description(store: Store, settings: Settings, server: str, quads: int) 
             Triple(dist, n(DCAT + "mediaType"), n(f"https://www.iana.org/assignments/media-types/{media}")),
             Triple(dist, n(DCT + "license"), n(settings.licence)),
         ]
-    for name, plain in COMPRESSED.items():
-        url = n(f"{server}/dumps/{name}")
-        dist = BlankNode(f"dist-{name.replace('.', '-')}")
-        out += [
-            Triple(dataset, n(VOID + "dataDump"), url),
-            Triple(dataset, n(DCAT + "distribution"), dist),
-            Triple(dist, RDF_TYPE, n(DCAT + "Distribution")),
-            Triple(dist, n(DCAT + "downloadURL"), url),
-            Triple(dist, n(DCAT + "mediaType"), n(f"https://www.iana.org/assignments/media-types/{DUMPS[plain]}")),
-            Triple(dist, n(DCAT + "compressFormat"), n(GZIP)),
-            Triple(dist, n(DCT + "license"), n(settings.licence)),
-        ]
+        if compressed:
+            out.append(Triple(dist, n(DCAT + "compressFormat"), n(GZIP)))
     # One subset per named graph (one per source document), with its size; a document's graph
     # names its source and the source's licence (its publisher's), or that none is stated.
     sources: dict[str, _Source] = {}

@@ -26,6 +26,7 @@ API_MAY_IMPORT = {
     "ingest.jsonld_write",
     "ingest.ids",
     "ingest.names",
+    "ingest.groups",  # one union-find for sameAs sets, shared with the exporters
     "ingest.store",
     "ingest.queries",
     "ingest.passages",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.ftm.mapping import EntitySpec, Mapping, load_mapping
+from ingest.groups import Groups
 from ingest.ids import canonical_iri
 from ingest.names import fullest_spelling
 from ingest.queries import load
@@ -35,31 +36,18 @@ def survivors(store: Store) -> dict[str, str]:
     """IRI -> the IRI that answers for it, for every IRI in an owl:sameAs set: the readable IRI
     the fused graph publishes, else the fullest of the described members, else of all (the
     rule of api.identity, from the data alone)."""
-    parent: dict[str, str] = {}
+    joined = Groups()
     described: set[str] = set()
     published: set[str] = set()
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     for r in store.select(load("ftm_identity")):
         a, b = r["a"] or "", r["b"] or ""
         if r["described"] == "true":
             described.add(a)
         if r["published"] == "true":
             published.add(a)
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for x in list(parent):
-        groups[find(x)].append(x)
+        joined.join(a, b)
     out: dict[str, str] = {}
-    for members in groups.values():
+    for members in joined.groups():
         chosen = [m for m in members if m in published] or [m for m in members if m in described] or members
         for m in members:
             out[m] = canonical_iri(chosen)

@@ -13,6 +13,7 @@ from ingest.fusion.claims import Claim, EntityView, statements_for
 from ingest.fusion.cluster import Cluster, cluster_claims
 from ingest.fusion.rules import Rules
 from ingest.fusion.values import Resolution, Statement, date_interval, resolve
+from ingest.groups import Groups
 from ingest.ids import short_hash
 from ingest.vocab import ID
 
@@ -140,17 +141,8 @@ def group_proceedings(events: list[CanonicalEvent], rules: Rules) -> list[Procee
     """Events of one prosecution: same people, each within max_gap_days of the previous one."""
     pr = rules.proceedings
     eligible = [e for e in events if e.type in pr.types]
-    parent = {e.iri: e.iri for e in eligible}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = sorted((find(a), find(b)))
-        parent[rb] = ra
+    joined = Groups(e.iri for e in eligible)
+    find, union = joined.find, joined.join
 
     by_person: dict[str, list[CanonicalEvent]] = defaultdict(list)
     for e in eligible:
