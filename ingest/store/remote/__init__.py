@@ -469,7 +469,7 @@ class RemoteStore:
         if self.settings.virtuoso:  # the stamped graphs (the default graph's stand-in among them)
             rows = self.select(
                 f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?g WHERE {{ GRAPH <{META_GRAPH}> "
-                f"{{ ?g <{MODIFIED}> ?t }} }} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+                f"{{ ?g <{MODIFIED}> ?t }} FILTER(?g NOT IN ({_LOGS})) }} }} GRAPH ?g {{ ?s ?p ?o }} }}"
             )
             return int(rows[0]["n"] or 0)
         rows = self.select(
