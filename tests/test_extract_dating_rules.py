@@ -30,7 +30,7 @@ def test_the_shipped_rules_load() -> None:
     verdict = next(r for r in rules.borrow if r.id == "verdict")
     # registry fields select the types: every verdict type borrows from every verdict type
     assert verdict.types == verdict.lenders == {"conviction", "sentence", "acquittal"}
-    assert {kind for kind, _ in rules.anchors} == {"arrest", "trial-start"}
+    assert {kind for kind, _ in rules.anchors} == {"arrest", "sentence", "trial-start"}
     # the lasting states, and the arrest a lasting custody began with
     assert rules.since_after == {"administrative-detention", "pretrial-detention", "house-arrest", "arrest"}
 

@@ -6,7 +6,9 @@ from the section's dateline, the document's own date, or the latest full date in
 With no dateline and no document date, a date told after a full date continues the narrative
 from it (the next year when its month and day come earlier).
 Failing all of those, the nearest year stated alone ("held for much of 2023") gives it.
-"The next day" / "the same day" resolve against the previous date. No day is ever invented.
+"The next day" / "the same day" resolve against the previous date; "three months later" /
+"two years later" count on from the last date told, at the unit's precision. No day is ever
+invented.
 """
 
 from __future__ import annotations
@@ -75,6 +77,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|a)\s+(?P<unit>days?|weeks?)\s+later\b", re.I
         ),
     ),
+    # "Three months later he was sentenced": counted on from the date told before, at the
+    # precision of the unit (a month or a year; no day is invented).
+    (
+        "months-later",
+        re.compile(
+            r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+            r"(?P<unit>months?|years?)\s+later\b",
+            re.I,
+        ),
+    ),
     (
         "same-day",
         re.compile(
@@ -108,7 +120,21 @@ class DateMention:
 
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_NUMBERS = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NUMBERS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 
 
 def _offset_days(kind: str, m: re.Match[str]) -> int:
@@ -119,6 +145,20 @@ def _offset_days(kind: str, m: re.Match[str]) -> int:
     n = m.group("n").lower()
     count = int(n) if n.isdigit() else _NUMBERS.get(n, 1)
     return count * (7 if m.group("unit").lower().startswith("week") else 1)
+
+
+def _months_later(told: tuple[dt.date, int], m: re.Match[str]) -> str | None:
+    """ "three months later", "two years later": counted on from the date told before, as
+    precise as the unit allows and never more precise than that date."""
+    base, precision = told
+    n = m.group("n").lower()
+    count = int(n) if n.isdigit() else _NUMBERS.get(n, 1)
+    if m.group("unit").lower().startswith("year"):
+        return f"{base.year + count:04d}"
+    if precision < 2:
+        return None  # "in 2010 ... three months later": no month to count from
+    months = base.year * 12 + base.month - 1 + count
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
 
 def _valid(y: int, m: int, d: int | None) -> bool:
@@ -220,9 +260,15 @@ def find_dates(ct: CleanText, published: str | None = None, url_date: str | None
     mentions: list[DateMention] = []
     last: dt.date | None = None
     last_precision = 0
+    narrative: tuple[dt.date, int] | None = None  # the last date told, with its precision (1-3)
     for start, end, kind, m in raw:
         text = ct.text[start:end]
         lines = [d for p, d, line in explicit if line and p < start]
+        if kind == "months-later":
+            later = _months_later(narrative, m) if narrative is not None else None
+            if later is not None:
+                mentions.append(DateMention(start, end, kind, later, False, text))
+            continue
         if kind in ("next-day", "same-day", "days-later"):
             if last is not None and last_precision == 3:
                 value = last + dt.timedelta(days=_offset_days(kind, m))
@@ -283,6 +329,8 @@ def find_dates(ct: CleanText, published: str | None = None, url_date: str | None
         elif y is not None and mo is None:
             iso = f"{y:04d}"
         inline = bool(iso) and (kind == "timestamp" or is_inline_dateline(ct, start, end))
+        if y is not None and iso and not inline and not is_dateline(ct, start, end):
+            narrative = (dt.date(y, mo or 1, d or 1), 3 if d and kind != "part-month" else 2 if mo else 1)
         mentions.append(DateMention(start, end, kind, iso, explicit_year, text, dateline=inline))
     return mentions
 

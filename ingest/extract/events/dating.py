@@ -35,7 +35,13 @@ _CLAUSE_KEYS = (
     "reporting_verb",
     "told_before",
     "custody",
+    "relative",
+    "standing",
 )
+# Dates counted from another ("three months later"): a date told in full beside one is the act's.
+_COUNTED = frozenset({"months-later"})
+# The tense of a standing state told by a trigger: "(who) are accused", "(that) is charged".
+_PRESENT = re.compile(r"(?:is|are)\b", re.I)
 _BORROW_KEYS = {
     "id",
     "types",
@@ -204,10 +210,19 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
         for d in mentions
         if not rules["reported"].search(text[max(sentence.start, d.start - _REPORTED_WINDOW) : d.start])
     ]
-    for d in mentions:
+    standing = {id(t) for t in triggers if _standing(text, sentence, t)}
+    # "Two months later, on 7 July, he was charged": the date told in full wins over the count.
+    for d in sorted(mentions, key=lambda m: m.kind in _COUNTED):
         # "Today the ICJ joined ... an appeal regarding a case of obstruction": a report's verb
-        # between the date and a trigger puts them in different clauses.
-        reachable = [t for t in triggers if not rules["reporting_verb"].search(_between(text, d, t))]
+        # between the date and a trigger puts them in different clauses; so does a relative
+        # clause told between them ("accused ... during violence that took place in June 2010").
+        reachable = [
+            t
+            for t in triggers
+            if not rules["reporting_verb"].search(_between(text, d, t))
+            and not (t.end <= d.start and rules["relative"].search(text, t.end, d.start))
+            and id(t) not in standing
+        ]
         if not reachable:
             continue
         owner = min(reachable, key=lambda t: max(t.start - d.end, d.start - t.end, 0))
@@ -261,7 +276,7 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
                 t.date, t.has_own_date = since.iso, True
     opening = next((d for d in mentions if d.start - sentence.start <= _OPENING), None)
     for i, t in enumerate(triggers):
-        if t.has_own_date or t.status == "planned":
+        if t.has_own_date or t.status == "planned" or id(t) in standing:
             continue
         for j in (i - 1, i + 1):
             if 0 <= j < len(triggers) and triggers[j].has_own_date and triggers[j].status == t.status:
@@ -288,6 +303,13 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
             and not (opening.kind == "today" and rules["reporting_verb"].search(_between(text, opening, t)))
         ):
             t.date = opening.iso
+
+
+def _standing(text: str, sentence: Sentence, t: Trigger) -> bool:
+    """A trigger told in the present tense right after a relative pronoun: "(activists) who
+    are accused of ..." describes who they are, it is no step of the sentence's story."""
+    lead = text[max(sentence.start, t.start - 12) : t.start]
+    return bool(dating_rules().clause["standing"].search(lead) and _PRESENT.match(text, t.start))
 
 
 def _between(text: str, d: DateMention, t: Trigger) -> str:
