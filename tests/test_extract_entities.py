@@ -149,3 +149,10 @@ def test_provisions_take_codes_from_context() -> None:
         "Criminal Code 276",
         "Administrative Offences Code 202-1",
     ]
+
+
+def test_nationality_adjectives_are_told_from_names() -> None:
+    from ingest.extract.resources import is_demonym
+
+    assert all(is_demonym(w) for w in ("Chinese", "Iranian", "Nigeriens", "Turkish", "Israeli", "British"))
+    assert not any(is_demonym(w) for w in ("Christian", "Adrian", "Julian", "Kevin", "Ruslan", "Moscow", "Iran"))

@@ -40,6 +40,56 @@ CASES = [
         {"Green Front": "ngo"},
         {"Aliaksei Marchuk"},
     ),
+    # A name its report defines by an acronym, with a lower-case word that no capitalised run
+    # covers; a plural, a law and a country in brackets are not organisations.
+    (
+        "Police searched the office of the Africa Voices for Good governance (AVG). The AVG said the police had "
+        "no warrant. Non-Governmental Organisations (NGOs) and the Digital Security Act (DSA) were discussed, "
+        "as was the Democratic Republic of Congo (DRC).",
+        {"Africa Voices for Good governance": "ngo"},
+        set(),
+    ),
+    # A determiner is not a place.
+    ("The prison guards beat him.", {}, set()),
+    # A facility described by its kind and place is the one named in that place.
+    (
+        "Activist moved to penal colony in Ozersk\n\nOn 3 May he was taken to the penal colony Ozer-5 near the "
+        "town of Ozersk.",
+        {"penal colony Ozer-5": "detention-facility"},
+        set(),
+    ),
+    # A facility numbered and placed in a town.
+    (
+        "He was moved to penal colony No. 7 of the town of Ozerny.",
+        {"penal colony No. 7 of the town of Ozerny": "detention-facility"},
+        set(),
+    ),
+    # Kind words after a name, and before it without an article; platforms and peoples are not
+    # introduced by them.
+    (
+        "He wrote for the Sabah Bugun newspaper and the Green Lanterns group, according to state-run news "
+        "agency Kaztag. The Telegram group and the Kurdish group said nothing.",
+        {"Sabah Bugun": "media", "Green Lanterns": "ngo", "Kaztag": "media"},
+        set(),
+    ),
+    # News agencies are media without any head word.
+    ("TASS reported the arrest, and so did Interfax.", {"TASS": "media", "Interfax": "media"}, set()),
+    # A person's title and name before an organisation are no part of it; counts and days
+    # before a name neither.
+    (
+        "Lawyer Timur Sadykov and the Almaty Bar Association protested. Two Radio Azattyk journalists left. "
+        "This Thursday the UN Human Rights Council met.",
+        {"Almaty Bar Association": "ngo", "Radio Azattyk": "media", "UN Human Rights Council": "intergovernmental"},
+        {"Timur Sadykov"},
+    ),
+    # The office of a post "of the <Organisation>"; a street inside a paper's name.
+    (
+        "It was signed by the Special Rapporteur for Freedom of Assembly of the African Commission on Human "
+        "and Peoples’ Rights and reported by the Wall Street Journal, not by the European Convention on "
+        "Human Rights.",
+        {"African Commission on Human and Peoples’ Rights": "intergovernmental", "Wall Street Journal": "media"},
+        set(),
+    ),
 ]
 
 

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ingest.extract.acronyms import defined_names
 from ingest.extract.resources import (
     compile_pattern,
     is_country,
+    is_demonym,
     is_place,
     organisation_rules,
     title_words,
@@ -49,8 +51,16 @@ _CONNECT = (
 _FIRST = rf"(?:[“\"«]{_UP}[^”\"»\n]{{0,60}}[”\"»]|{_UP}[\w’'\-]*|\d+(?:st|nd|rd|th)(?= {_UP}))"
 _CHUNK = re.compile(rf"{_FIRST}(?: (?:{_CONNECT} )*{_CAPW})*")
 # Words of one line: a place name never runs on into the next paragraph's first word.
-_PLACE = rf"(?-i:{_UP}[\w’'\-]+(?: {_UP}[\w’'\-]+)?)"
+# A determiner opening a sentence is not a place ("The prison guards", "This jail").
+_NOT_PLACE = r"(?:The|A|An|This|That|These|Those|His|Her|Their|Its|Our|My|Your|Every|Each|Any|Some|No)\b"
+_PLACE = rf"(?-i:(?!{_NOT_PLACE}){_UP}[\w’'\-]+(?: {_UP}[\w’'\-]+)?)"
 _NUM = r"\d+(?:/\d+)?"
+# Words that open a sentence before a name and are no part of it: articles, counts ("Two Vice
+# News journalists"), days ("This Thursday the UN Human Rights Council").
+_LEAD = re.compile(
+    r"(?:(?:The|A|An|This|That|Last|Next|Both|All|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|the)\s+)+(?=\S)"
+)
 _STOP_TOKENS = frozenset({"in", "of", "the", "a", "an", "to", "for", "and", "s"})
 
 
@@ -120,9 +130,38 @@ def _introduced() -> tuple[re.Pattern[str], dict[str, str]]:
     word = r"[A-Z][\w’'\-]*[\w]"
     # "the weekly X", "the privately owned Amharic weekly X": up to three describing words between.
     describing = r"(?:[a-z\-]+\s+|[A-Z][a-z]+(?:ic|ian|ish|ese|i)\s+){0,3}?"
-    name = rf"{word}(?:\s+{word}){{0,3}}"
-    pattern = rf"\b(?i:the|a|an)\s+{describing}(?P<head>(?i:{alt}))\s+(?P<name>{name})(?![\w’'])"
+    name = rf"(?:The\s+)?{word}(?:\s+{word}){{0,3}}"
+    # The article may be left out before a lower-case kind word ("state-run media outlet RIA
+    # Novosti", "human rights organization Odhikar").
+    pattern = rf"(?:\b(?P<art>(?i:the|a|an))\s+)?{describing}(?P<head>(?i:{alt}))\s+(?P<name>{name})(?![\w’'])"
     return compile_pattern(pattern, "organisations.yaml introduced_by", flags=0), heads
+
+
+@lru_cache(maxsize=1)
+def _introduced_after() -> tuple[re.Pattern[str], dict[str, str]]:
+    """ "the Kommersant newspaper", "the Youth Against Settlements group": capitalised words
+    between an article and a lower-case kind word."""
+    heads = {str(w).lower(): kind for kind, ws in organisation_rules().get("introduced_after", {}).items() for w in ws}
+    alt = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(heads, key=len, reverse=True))
+    word = r"[A-Z][\w’'\-]*[\w]"
+    name = rf"{word}(?:\s+(?:(?:of|for|against|and|the)\s+)?{word}){{0,4}}"
+    pattern = rf"\b(?i:the|a|an)\s+(?P<name>{name})\s+(?P<head>{alt})\b(?![\w\-])"
+    return compile_pattern(pattern, "organisations.yaml introduced_after", flags=0), heads
+
+
+@lru_cache(maxsize=1)
+def _not_introduced() -> frozenset[str]:
+    calendar = [*vocabulary()["months"], "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    return frozenset([*(str(w).lower() for w in organisation_rules().get("not_introduced", [])), *calendar, "today"])
+
+
+def _introduced_name_ok(name: str) -> bool:
+    """Not a platform, a nationality, a place, a date or a word ending a clause."""
+    words = name.split()
+    first = words[0].lower()
+    if first in _not_introduced() or is_demonym(words[0]) or is_place(name):
+        return False
+    return not any(w.lower().endswith("-based") for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -182,7 +221,16 @@ def _is_title_phrase(chunk: str) -> bool:
 def _bad(chunk: str) -> bool:
     rules = organisation_rules()
     words = _words(chunk)
-    if set(words) & {str(w) for w in rules["not_organisation_words"]}:
+    vetoed = [i for i, w in enumerate(words) if w in {str(x) for x in rules["not_organisation_words"]}]
+    # "Wall Street Journal": a word that names a document or a street inside a name is vetoed
+    # only where no organisation head word ends the name after it with nothing joining them
+    # ("European Convention on Human Rights" stays a treaty).
+    headed = (
+        bool(vetoed)
+        and _kind_from_words(words[-1]) is not None
+        and not set(words[vetoed[-1] :]) & {"of", "on", "for", "against"}
+    )
+    if vetoed and (vetoed[-1] == len(words) - 1 or not headed):
         return True
     low = " " + " ".join(words) + " "
     if any(f" {p} " in low for p in rules.get("not_organisation_phrases", [])):
@@ -193,7 +241,7 @@ def _bad(chunk: str) -> bool:
 
 
 def _place_of(name: str) -> str | None:
-    m = re.search(r"\b(?:in|of)\s+(?:the\s+city\s+of\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s*$", name)
+    m = re.search(r"\b(?:in|of)\s+(?:the\s+(?:city|town|village)\s+of\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s*$", name)
     if m and (is_place(m.group(1)) or kind_of(name) in ("detention-facility",)):
         return m.group(1)
     if kind_of(name) in ("court", "detention-facility", "state-body"):
@@ -297,7 +345,7 @@ def _extend(text: str, start: int, end: int, name: str) -> int:
         if m:
             end += m.end()
     if any(re.search(rf"\b{h}\b", low) for h in rules.get("place_suffix_heads", [])):
-        m = re.match(r" in (?:the city of )?([A-Z][\w\-]+(?: [A-Z][\w\-]+)?)", text[end:])
+        m = re.match(r" in (?:the (?:city|town|village) of )?([A-Z][\w\-]+(?: [A-Z][\w\-]+)?)", text[end:])
         if m and (is_place(m.group(1)) or kind_of(name) == "detention-facility"):
             end += m.end()
     return end
@@ -328,9 +376,14 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
     pattern, heads = _introduced()
     for m in pattern.finditer(text):
         name = re.sub(r"(?:’s|'s)$", "", m.group("name"))
-        if is_place(name) or not _plausible_name(name):
-            continue
         head = re.sub(r"\s+", " ", m.group("head").lower())
+        if name.startswith("The ") and heads[head] != "media":
+            continue  # "the group The ...": a sentence going on; only a paper's name opens with "The"
+        if not m.group("art") and (not m.group("head")[0].islower()):
+            continue  # without an article only a lower-case kind word introduces a name
+        bare = name.removeprefix("The ")
+        if is_place(name) or not _plausible_name(bare) or not _introduced_name_ok(bare):
+            continue
         start = m.start("name")
         if head in _named_heads():
             start = m.start("head")  # "the human rights centre Viasna": the head is part of the name
@@ -341,6 +394,14 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
             kind_of(name) or heads[head],
             "org.introduced",
         )
+    # 3c. Names before a lower-case kind word ("the Kommersant newspaper").
+    after_pattern, after_heads = _introduced_after()
+    for m in after_pattern.finditer(text):
+        name = m.group("name")
+        if not _introduced_name_ok(name) or not _plausible_name(name) or _is_title_phrase(name):
+            continue
+        head = re.sub(r"\s+", " ", m.group("head").lower())
+        col.add(m.start("name"), m.end("name"), name, kind_of(name) or after_heads[head], "org.introduced")
     # 1. Capitalised chunks headed by an organisation word.
     chunks = []
     for m in _CHUNK.finditer(text):
@@ -351,7 +412,7 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
         if cut:
             end = start + cut.start()
             chunk = chunk[: cut.start()]
-        lead = re.match(r"(?:The|A|An)\s+", chunk)
+        lead = _LEAD.match(chunk)
         if lead:
             start += lead.end()
             chunk = chunk[lead.end() :]
@@ -360,6 +421,9 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
                 chunks.extend(_split_listed(s1, part1))
     for start, end, chunk in chunks:
         _chunk_org(col, text, start, end, chunk, standalone)
+    # 1b. Names defined by an acronym in brackets that no capitalised run found ("Africa in
+    # Democracy and Good governance (ADG)", "Tournons la page (TLP)").
+    _defined(col, pattern, heads)
     # 2. Lower-case facility and court descriptions.
     for kind, pattern in _generic():
         for m in pattern.finditer(text):
@@ -374,10 +438,39 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
     _domains(col)
     _datelines(col)
     _speaking_acronyms(col)
-    merged = _merge(col.orgs, ct)
+    merged = _placed_descriptions(_merge(col.orgs, ct), ct)
     merged = _drop_unconfirmed(merged, ct)
     _acronym_mentions(merged, text)
     return merged
+
+
+def _defined(col: _Collector, introduced: re.Pattern[str], heads: dict[str, str]) -> None:
+    """ "the Rapid Action Battalion (RAB)", "Africa in Democracy and Good governance (ADG)": a
+    name its report defines by an acronym. Typed by its head words; without one it is taken
+    for an NGO (the usual unknown body in these reports) only where a kind word introduces it
+    or the report uses the acronym again, and a name that runs on ("(ICT) Act") is left out."""
+    text = col.ct.text
+    for d in defined_names(text):
+        lead = _LEAD.match(d.name)
+        start, name = (d.start + lead.end(), d.name[lead.end() :]) if lead else (d.start, d.name)
+        after = text[d.end :]
+        if re.match(r"\s*\([^)]*\)\s+[A-Z]", after) or _bad(name) or _is_title_phrase(name) or is_place(name):
+            continue
+        if re.search(r"\b(?:Republic|Kingdom|States|Emirates)\b", name):
+            continue  # a country ("Democratic Republic of Congo (DRC)")
+        kind = kind_of(name) or kind_of(d.acronym)
+        if kind is None:
+            introduced_here = any(
+                m.end() >= start and m.start() < start for m in introduced.finditer(text, max(0, start - 60), d.end)
+            )
+            again = len(re.findall(rf"(?<![\w\-]){re.escape(d.acronym)}(?![\w\-])", text)) > 1
+            if not (introduced_here or again):
+                continue
+            kind = "ngo"
+        if col.spans.overlaps(start, d.end):
+            continue  # a capitalised run already named it: its extent stands
+        col.add(start, d.end, name, kind, "org.acronym-defined")
+    del heads
 
 
 @lru_cache(maxsize=1)
@@ -548,7 +641,25 @@ def _split_at_dates(start: int, chunk: str) -> list[tuple[int, str]]:
 
 def _split_at_people(start: int, chunk: str, people: Spans) -> list[tuple[int, str]]:
     """ "the Young Front Zmitser Dashkevich": a name never runs on into the full name of a
-    person that ends the run."""
+    person that ends the run. "Human Rights Defender Issa Amro", "Lawyer Veysel Ok and the X Bar
+    Association": a person's title and name before an organisation (or alone) are no part of it."""
+    for m in re.finditer(r"(?:^| )(?=\S)", chunk):
+        at = start + m.end()
+        whole = [
+            (s, e)
+            for s, e in people.containing(at, at + 1)
+            if s == at and e - s >= 3 and " " in chunk[s - start : e - start]
+        ]
+        if not whole:
+            continue
+        before, after = chunk[: m.start()], chunk[whole[0][1] - start :]
+        if before and not _is_title_phrase(before):
+            continue
+        rest = re.match(r"\s*(?:,|and|&)\s+(?:the\s+)?", after)
+        if rest and len(after[rest.end() :].split()) >= 2:
+            return [(whole[0][1] + rest.end(), after[rest.end() :])]
+        if not after.strip():
+            return []
     for m in re.finditer(r" (?=\S)", chunk):
         at = start + m.end()
         before = chunk[: m.start()]
@@ -574,7 +685,9 @@ def _chunk_org(col: _Collector, text: str, start: int, end: int, chunk: str, sta
         return
     if _is_title_phrase(chunk):
         # "Investigation Judge of <City> Court No. 2": the organisation is after "of".
-        tail = re.search(r"\s+(?:of|to)\s+(?:the\s+)?", chunk)
+        # "Special Rapporteur for Freedom of Expression of the X Commission": an office is
+        # "of the <Org>" where the phrase says so, else after the first "of"/"to".
+        tail = re.search(r"\s+(?:of|to)\s+the\s+", chunk) or re.search(r"\s+(?:of|to)\s+", chunk)
         if tail:
             s = start + tail.end()
             _chunk_org(col, text, s, end, text[s:end], standalone)
@@ -674,6 +787,48 @@ def _known_orgs(col: _Collector, chunks: list[tuple[int, int, str]]) -> None:
             am = re.match(r"\s*\(([A-Z][A-Za-z]{1,9})\)", text[om.end :])
             if am and am.group(1) not in org.names():
                 org.aliases.append(am.group(1))
+
+
+def _placed_descriptions(orgs: list[Organisation], ct: CleanText) -> list[Organisation]:
+    """ "transferred to penal colony in Vitsebsk" (headline) and "the penal colony Vitsba-3 near
+    the city of Vitsebsk" (text): a headline sums up, so a facility it describes only by kind
+    and place is the named facility of that kind the text places there, when it names one. (In
+    the prose a description may be another facility: it stays apart.)"""
+    text = ct.text
+    out = list(orgs)
+    for org in orgs:
+        if not all(_title_line(ct, x.start) for x in org.mentions):
+            continue
+        m = re.fullmatch(
+            r"(?P<head>[a-z][a-z\- ]*?) (?:in|of) (?:the (?:city|town|village) of )?(?P<place>.+)", org.name
+        )
+        if org.kind != "detention-facility" or m is None:
+            continue
+        head = m.group("head").split()[-1]
+        named = [
+            o
+            for o in out
+            if o is not org
+            and o.kind == org.kind
+            and head in o.name.lower().split()
+            and m.group("place") not in o.name
+            and any(m.group("place") in text[x.end : x.end + 80].split(".")[0] for x in o.mentions)
+        ]
+        if len(named) != 1:
+            continue
+        target = named[0]
+        target.aliases.extend(n for n in org.names() if n not in target.names())
+        target.mentions = sorted([*target.mentions, *org.mentions], key=lambda x: x.start)
+        target.place = target.place or m.group("place")
+        out.remove(org)
+    return out
+
+
+def _title_line(ct: CleanText, pos: int) -> bool:
+    """A short line without a closing stop: a headline or a sub-heading."""
+    start, end = ct.paragraphs[ct.paragraph_of(pos)]
+    line = ct.text[start:end].strip()
+    return bool(line) and len(line) <= 160 and line[-1] not in ".!?:;"
 
 
 def _content(name: str) -> frozenset[str]:

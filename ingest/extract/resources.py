@@ -134,3 +134,29 @@ def is_country(name: str) -> bool:
 
 def is_place(name: str) -> bool:
     return name.lower().strip() in places()
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> frozenset[str]:
+    # Each country's name and the first word of a longer one ("saudi" of "saudi arabia").
+    return frozenset(w for c in _countries() for w in (c, c.split()[0]))
+
+
+@lru_cache(maxsize=8192)
+def is_demonym(word: str) -> bool:
+    """A nationality adjective or plural ("Chinese", "Iranian", "Nigeriens", "British"): the
+    listed ones, or a country's name with a demonym ending, the stem (four letters or more)
+    being the country's name less at most two letters ("Iranian" -> "iran", "Russian" ->
+    "russia", "Turkish" -> "turkey"; not "Christian", whose stem begins "Christmas Island")."""
+    low = word.lower().strip()
+    if low in word_set("demonyms"):
+        return True
+    if not word[:1].isupper() or " " in low or is_country(low):
+        return False
+    for ending in word_set("demonym_endings"):
+        stem = low[: -len(ending)]
+        if not low.endswith(ending) or len(stem) < 4:
+            continue
+        if any(c.startswith(stem) and len(c) - len(stem) <= 2 for c in _country_words()):
+            return True
+    return False
