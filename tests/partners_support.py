@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from tests.serving import ROOT, free_port
+from tests.serving import ROOT, answers, free_port, stop_process, wait_until
 
 # A short report about people and places that do not exist; CANARY makes it findable.
 CANARY = "Zorvath Quillemire"
@@ -69,14 +69,9 @@ class Server:
         self.proc.wait(timeout=30)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            with suppress(subprocess.TimeoutExpired):
-                self.proc.wait(timeout=20)
+        stop_process(self.proc, sig=signal.SIGINT, grace=20)
         with suppress(ProcessLookupError):  # whatever it left behind (a build worker finishing its document)
             os.killpg(self.proc.pid, signal.SIGKILL)
-        if self.proc.poll() is None:
-            self.proc.wait(timeout=10)
 
 
 def start_server(store: Path | str, log: Path, *extra: str, env: dict[str, str] | None = None) -> Server:
@@ -92,19 +87,18 @@ def start_server(store: Path | str, log: Path, *extra: str, env: dict[str, str] 
     )
     handle.close()
     server = Server(f"http://127.0.0.1:{port}", proc, log)
-    give_up = time.monotonic() + 90
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"casegraph serve exited with {proc.returncode}: {server.output()}")
-        try:
-            if httpx.get(f"{server.base}/health", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > give_up:
-            server.stop()
-            raise RuntimeError(f"casegraph serve did not answer /health within 90 s: {server.output()}")
-        time.sleep(0.1)
+    try:
+        wait_until(
+            answers(f"{server.base}/health"),
+            "casegraph serve answering /health",
+            seconds=90,
+            proc=proc,
+            output=server.output,
+        )
+    except RuntimeError:
+        server.stop()
+        raise
+    return server
 
 
 @contextmanager

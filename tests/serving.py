@@ -1,5 +1,6 @@
 """Helpers for tests that need a store or a real running server (`casegraph serve` in a
-subprocess on a free port)."""
+subprocess on a free port), and the two steps every server fixture shares: waiting until a
+started process answers, and stopping it again."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -33,6 +35,47 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_until(
+    ready: Callable[[], bool],
+    what: str,
+    *,
+    seconds: float,
+    proc: subprocess.Popen[Any] | None = None,
+    output: Callable[[], str] = lambda: "",
+) -> None:
+    """Call `ready` every 0.1 s until it returns true (a transport error counts as not yet).
+    Raises RuntimeError naming `what` when `proc` exits first or `seconds` pass, with `output()`
+    (the process's log, say) so the failure shows why."""
+    give_up = time.monotonic() + seconds
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what}: the process exited with {proc.returncode}: {output()}")
+        try:
+            if ready():
+                return
+        except (httpx.TransportError, OSError):
+            pass
+        if time.monotonic() > give_up:
+            raise RuntimeError(f"{what}: not within {seconds:g} s: {output()}")
+        time.sleep(0.1)
+
+
+def answers(url: str, *, timeout: float = 2, **params: str) -> Callable[[], bool]:
+    """A `wait_until` check: GET `url` (with `params`) answers 200 within `timeout` seconds."""
+    return lambda: httpx.get(url, params=params, timeout=timeout).status_code == 200
+
+
+def stop_process(proc: subprocess.Popen[Any], *, sig: int = signal.SIGTERM, grace: float = 10) -> None:
+    """Send `sig` (a server's own clean stop) and wait `grace` seconds; then kill it."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 def load_store(path: Path, *files: Path) -> Path:
@@ -71,26 +114,13 @@ def running_server(store: Path, *extra: str, env: dict[str, str] | None = None) 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        give_up = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    f"casegraph serve exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}"
-                )
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > give_up:
-                raise RuntimeError("casegraph serve did not answer /health within 60 s")
-            time.sleep(0.1)
+        wait_until(
+            answers(f"{base}/health"),
+            "casegraph serve answering /health",
+            seconds=60,
+            proc=proc,
+            output=lambda: proc.stdout.read() if proc.stdout and proc.poll() is not None else "",
+        )
         yield base
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc, sig=signal.SIGINT)

@@ -9,14 +9,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from tests.serving import free_port
+from tests.serving import answers, free_port, stop_process, wait_until
 
 
 def oxigraph_binary() -> str | None:
@@ -57,26 +57,16 @@ def oxigraph_server(location: Path, *, timeout_s: int = 30) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("oxigraph serve did not answer within 60 s")
-            time.sleep(0.1)
+        wait_until(
+            answers(url + "/query", query="ASK {}"),
+            "oxigraph serve answering /query",
+            seconds=60,
+            proc=proc,
+            output=lambda: log.read_text(errors="replace")[-2000:],
+        )
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
 
 
 def wipe(url: str) -> None:
@@ -180,18 +170,13 @@ DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{user}', 7);
 """
 
 
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, give_up: float) -> None:
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"virtuoso-t exited: {log.read_text(errors='replace')[-2000:]}")
+def _listening(port: int) -> Callable[[], bool]:
+    def check() -> bool:
         with socket.socket() as s:
             s.settimeout(1)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        if time.monotonic() > give_up:
-            tail = log.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"Virtuoso did not listen on port {port} in time: {tail}")
-        time.sleep(0.2)
+            return s.connect_ex(("127.0.0.1", port)) == 0
+
+    return check
 
 
 @contextmanager
@@ -224,9 +209,17 @@ def virtuoso_server(directory: Path, *, buffers: int = 20_000) -> Iterator[Virtu
         )
     url = f"http://127.0.0.1:{http_port}"
     try:
-        give_up = time.monotonic() + 180  # a new database takes 15-30 s on a loaded machine
-        _wait_for_port(sql_port, proc, log, give_up)
-        _wait_for_port(http_port, proc, log, give_up)
+        # a new database takes 15-30 s on a loaded machine
+        give_up = time.monotonic() + 180
+
+        def tail() -> str:
+            return log.read_text(errors="replace")[-2000:]
+
+        def wait(check: Callable[[], bool], what: str) -> None:
+            wait_until(check, what, seconds=max(0.0, give_up - time.monotonic()), proc=proc, output=tail)
+
+        wait(_listening(sql_port), f"virtuoso-t listening on its SQL port {sql_port}")
+        wait(_listening(http_port), f"virtuoso-t listening on its HTTP port {http_port}")
         password = secrets.token_hex(12)
         setup = directory / "setup.sql"
         setup.write_text(VIRTUOSO_SETUP.format(password=password, user=VIRTUOSO_USER))
@@ -239,16 +232,7 @@ def virtuoso_server(directory: Path, *, buffers: int = 20_000) -> Iterator[Virtu
         )
         if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
             raise RuntimeError(f"isql could not set Virtuoso up: {done.stdout[-1500:]} {done.stderr[-500:]}")
-        while True:
-            try:
-                r = httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=5)
-                if r.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > give_up:
-                raise RuntimeError("Virtuoso's /sparql did not answer in time")
-            time.sleep(0.2)
+        wait(answers(url + "/sparql", timeout=5, query="ASK {}"), "Virtuoso answering /sparql")
         r = httpx.get(
             url + "/sparql",
             params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
@@ -259,12 +243,7 @@ def virtuoso_server(directory: Path, *, buffers: int = 20_000) -> Iterator[Virtu
         system = frozenset(b["g"]["value"] for b in r.json()["results"]["bindings"])
         yield VirtuosoServer(url=url, sql_port=sql_port, password=password, system_graphs=system)
     finally:
-        proc.terminate()  # Virtuoso checkpoints and exits on SIGTERM
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc, grace=30)  # Virtuoso checkpoints and exits on SIGTERM
 
 
 def wipe_virtuoso(server: VirtuosoServer) -> None:
