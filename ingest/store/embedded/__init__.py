@@ -29,6 +29,15 @@ from ingest.store.terms import Quad, Term, Triple
 
 DEFAULT_STORE = Path("data/build/store")
 
+
+def not_writable(path: Path, what: Path) -> StoreError:
+    """The one line for a store this process may not write: what to do, for both commands."""
+    return StoreError(
+        f"{path}: the store is read-only here ({what}: permission denied); `build` and `load` need write "
+        "access to the store directory and the files beside it, `serve` serves it read-only as it is"
+    )
+
+
 # Quads serialised per chunk of an export: big enough to keep the overhead low, small enough
 # that a dump of millions of quads never sits in memory.
 CHUNK = 20_000
@@ -45,6 +54,8 @@ def open_store(path: Path | str | None = None, *, read_only: bool = False) -> ox
         return ox.Store(str(path))
     except OSError as exc:
         message = str(exc)
+        if isinstance(exc, PermissionError) or "permission denied" in message.lower():
+            raise not_writable(path, path) from exc
         if "lock" in message.lower():
             raise StoreError(
                 f"{path}: the store is in use by another process (a running `casegraph serve` or "
@@ -70,14 +81,14 @@ class StoreLock:
         resolved = path.resolve()
         if shared and resolved in _WRITING_HERE:
             return
-        if not shared:
-            path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if not shared:
+                path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except PermissionError:
             if shared:  # a read-only location: nobody can write there either
                 return
-            raise StoreError(f"{path}: cannot create the lock file {self.path}") from None
+            raise not_writable(path, self.path) from None
         try:
             fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
