@@ -85,3 +85,27 @@ def per_store_lru(store: Store, name: str, key: Hashable, compute: Callable[[], 
         while len(lru) > size:
             lru.popitem(last=False)
     return value
+
+
+class Recent:
+    """The `size` most recently used entries of a map, for many keys at once (a page of events
+    whose details are kept): put it in per_store so it is emptied with the store's version."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: list[Hashable]) -> dict[Hashable, Any]:
+        with self._lock:
+            found = {k: self._entries[k] for k in keys if k in self._entries}
+            for k in found:
+                self._entries.move_to_end(k)
+        return found
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)

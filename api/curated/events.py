@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.cache import Recent, per_store
 from api.curated.common import OUTCOME_NAME, STATUS_NAME, TYPE_OF_CLASS, TYPE_ORDER, Ctx, NotFound
 from ingest.store.terms import IRI
 from ingest.vocab import CG
@@ -141,13 +142,27 @@ def event_from_rows(ctx: Ctx, iri: str, rows: list[dict[str, str | None]]) -> di
     return event
 
 
+# Events whose details are kept per store version (a few MB at most): a list page asks for
+# fifty at a time, and event.rq costs about a millisecond per event.
+KEPT_EVENTS = 4096
+
+
 def event_details(ctx: Ctx, iris: list[str]) -> list[dict[str, Any]]:
     """The curated events `iris` (those that are legal events), in timeline order: one
-    event.rq for the whole batch, not one per event."""
-    grouped: dict[str, list[dict[str, str | None]]] = {iri: [] for iri in iris}
-    for r in ctx.run_for_each("event.rq", "event", iris):
-        grouped.setdefault(r["event"] or "", []).append(r)
-    events = (event_from_rows(ctx, iri, rows) for iri, rows in grouped.items())
+    event.rq for those of the batch not already kept for this store version, not one per
+    event. The events are shared with later requests: a caller must not change them."""
+    ctx.note("event.rq")
+    kept = per_store(ctx.store, f"event_details {ctx.base_iri}", lambda: Recent(KEPT_EVENTS))
+    found = kept.get_many(list(iris))
+    missing = [iri for iri in iris if iri not in found]
+    if missing:
+        grouped: dict[str, list[dict[str, str | None]]] = {iri: [] for iri in missing}
+        for r in ctx.run_for_each("event.rq", "event", missing):
+            grouped.setdefault(r["event"] or "", []).append(r)
+        for iri, rows in grouped.items():
+            found[iri] = event_from_rows(ctx, iri, rows)
+            kept.put(iri, found[iri])
+    events = (found.get(iri) for iri in dict.fromkeys(iris))
     return sorted((e for e in events if e is not None), key=sort_key)
 
 
