@@ -28,6 +28,7 @@ from api.etag import StoreETags
 from api.head import with_head
 from api.limits import ClientLimits, TokenBuckets
 from api.public import PublicOrigin
+from api.response_cache import ResponseCache
 from api.security import HEADERS, SWAGGER_CDN, SecurityHeaders
 from api.settings import Settings
 from api.templating import env
@@ -112,7 +113,10 @@ def create_app(settings: Settings | None = None, client_key: ClientKey | None = 
     app.state.passages = None
     app.state.writer = None
     # add_middleware puts each one outside those added before: innermost first.
-    # ETags keyed by the store's version (api.etag): innermost, so a 304 skips the route alone.
+    # Whole public answers kept by the store's version (api.response_cache), inside the ETags
+    # so a kept answer is tagged like a fresh one.
+    app.add_middleware(ResponseCache, state=app.state, limit=settings.response_cache_mb * 1024 * 1024)
+    # ETags keyed by the store's version (api.etag): a 304 skips the route and the cache.
     app.add_middleware(StoreETags, state=app.state)
     app.add_middleware(
         BodyLimits,

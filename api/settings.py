@@ -108,6 +108,9 @@ class Settings:
     # Uploads per token: a burst, then `ingest_rate` a second on average (429 past it).
     ingest_rate: float = 0.5
     ingest_burst: int = 20
+    # Memory for whole public answers of the JSON API and linked data, kept by the store's
+    # version (api.response_cache); 0 keeps none. A writing server keeps none whatever this says.
+    response_cache_mb: int = 64
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -140,7 +143,7 @@ class Settings:
         for name in ("auth_failure_rate", "auth_failure_burst", "ingest_rate", "ingest_burst", "max_upload"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"setting {name} must be positive, not {getattr(self, name)}")
-        for name in ("rate_limit", "rate_burst", "sparql_per_client", "sparql_waiting_per_client"):
+        for name in ("rate_limit", "rate_burst", "sparql_per_client", "sparql_waiting_per_client", "response_cache_mb"):
             if getattr(self, name) < 0:
                 raise ValueError(f"setting {name} must not be negative, not {getattr(self, name)}")
         if self.rate_limit and self.rate_burst < 1:
