@@ -41,3 +41,14 @@ def test_other_bindings_stay_values_blocks() -> None:
     sub = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x (<urn:p>)* ?y } } }"
     assert adapt(sub, {"x": IRI("urn:a")}) == (sub, {"x": IRI("urn:a")})
     assert "VALUES (?x)" in bind(sub, {"x": IRI("urn:a")})
+
+
+def test_a_projected_term_test_is_cast_to_a_boolean() -> None:
+    """Virtuoso answers `(isIRI(?o) AS ?oiri)` with 0 or 1, which the event readers took for
+    false (a timeline answered 500 on Virtuoso)."""
+    query = "SELECT ?o (isIRI(?o) AS ?oiri) (isLiteral( ?o ) AS ?lit) WHERE { ?s ?p ?o }"
+    text, _ = adapt(query, None)
+    assert "(<http://www.w3.org/2001/XMLSchema#boolean>(isIRI(?o)) AS ?oiri)" in text
+    assert "(<http://www.w3.org/2001/XMLSchema#boolean>(isLiteral( ?o )) AS ?lit)" in text
+    assert "FILTER (isIRI(?o))" in adapt("SELECT ?o WHERE { ?s ?p ?o FILTER (isIRI(?o)) }", None)[0]
+    parseQuery(text)

@@ -7,7 +7,8 @@ queries (never to public query text, which Virtuoso answers as it does).
   A bound variable that starts a parenthesised path is written as the constant and bound by
   BIND at the end of the group instead.
 - `EXISTS { ... }` used as a value (in BIND) comes back as the integer 0 or 1: it is wrapped in
-  `xsd:boolean(...)`, which Virtuoso answers with a real boolean.
+  `xsd:boolean(...)`, which Virtuoso answers with a real boolean. So is a term test projected
+  as a value (`(isIRI(?o) AS ?oiri)`), which comes back as 0 or 1 too.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from ingest.store.terms import IRI, as_term
 
 _BOOLEAN = "<http://www.w3.org/2001/XMLSchema#boolean>"
+_PROJECTED_TEST = re.compile(r"\(\s*(is(?:IRI|URI|Literal|Blank|Numeric)\s*\([^()]*\))\s+AS\s+\?", re.IGNORECASE)
 _BIND_EXISTS = re.compile(r"BIND\s*\(\s*((?:NOT\s+)?EXISTS)\s*\{", re.IGNORECASE)
 
 
@@ -74,5 +76,5 @@ def adapt(query: str, bindings: Mapping[str, Any] | None) -> tuple[str, dict[str
     """`query` as Virtuoso needs it, and the bindings left to bind as VALUES blocks
     (ingest.store.sparql_text)."""
     left = dict(bindings or {})
-    query = _boolean_exists(query)
+    query = _PROJECTED_TEST.sub(lambda m: f"({_BOOLEAN}({m.group(1)}) AS ?", _boolean_exists(query))
     return _path_starts(query, left), left
