@@ -5,6 +5,7 @@ and clients told apart by address (through trusted proxies only) or by a pluggab
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -190,3 +191,44 @@ def test_forwarded_for_from_a_trusted_proxy_names_the_client(tmp_path: Path) -> 
         # a client that is not a proxy cannot pose as another by writing the header itself
         assert direct.get(f"{base}/health", headers={"X-Forwarded-For": "198.51.100.3"}).status_code == 200
         assert direct.get(f"{base}/health", headers={"X-Forwarded-For": "198.51.100.4"}).status_code == 429
+
+
+def test_a_long_query_runs_at_a_lower_cpu_priority_and_its_worker_comes_back_as_it_was(tmp_path: Path) -> None:
+    """A query past pool.LONG_QUERY seconds gives way to the server and the short queries (its
+    worker's nice value raised); afterwards the pool's workers run at the server's priority."""
+    from ingest.store.embedded import pool as pools
+
+    store = load_store(tmp_path / "store", PROTOCOL_DATA)
+    job = {
+        "query": SLOW_QUERY,
+        "accept": "application/sparql-results+json",
+        "media_type": None,
+        "default_graphs": None,
+        "named_graphs": None,
+        "row_cap": 10,
+        "byte_cap": 100_000,
+        "max_depth": 40,
+        "base_iri": None,
+    }
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+
+    async def scenario() -> tuple[list[int], list[int], int]:
+        queries = pools.QueryPool(store, 2)
+        try:
+            while queries.starting:  # both workers up, so the slow query cannot wait for one
+                await asyncio.sleep(0.1)
+            slow = asyncio.create_task(queries.run(job, pools.LONG_QUERY + 3, "slow"))  # type: ignore[arg-type]
+            await asyncio.sleep(pools.LONG_QUERY + 1.5)
+            during = sorted(os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in queries.workers)
+            with pytest.raises(pools.QueryTimeout):
+                await slow
+            while queries.starting or queries.idle.qsize() < 2:
+                await asyncio.sleep(0.1)
+            after = [os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in queries.workers if w.alive()]
+            return during, after, queries.killed
+        finally:
+            queries.close()
+
+    during, after, killed = asyncio.run(scenario())
+    assert during == sorted([mine, pools.DEMOTED_NICE]), "the slow query's worker gave way, the other did not"
+    assert killed == 1 and after == [mine, mine]

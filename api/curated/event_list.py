@@ -5,7 +5,8 @@ places), read with two queries once per store version (api.cache.per_store, so i
 whenever the store changes and never older than the data by more than api.cache.POLL seconds):
 each such filter used to run events.rq or events_of_type.rq again, a scan of every event per
 request (seconds per request under load at 1M quads). A person's events still come from
-events_of_person.rq, which starts from the person and reads only their events."""
+events_of_person.rq, which starts from the person and reads only their events. The matching
+list of the most recent few hundred filters is kept too (paging, or asking again, sorts nothing)."""
 
 from __future__ import annotations
 
@@ -111,11 +112,13 @@ def matching_event_rows(
 ) -> list[Row]:
     """(IRI, class, date) of the matching events, in the order of matching_events (for
     facet counts: per type, per year)."""
-    if person is None:
-        rows = event_index(ctx).rows(event_class, place, date_from, date_to)
-        return _in_order(rows)
-    ctx.note("events_of_person.rq")
     key = (event_class, person, place, date_from, date_to)
+    if person is None:
+        index = event_index(ctx)
+        return per_store_lru(
+            ctx.store, "matching_events", key, lambda: _in_order(index.rows(event_class, place, date_from, date_to))
+        )
+    ctx.note("events_of_person.rq")
     return per_store_lru(
         ctx.store, "matching_events", key, lambda: _of_person(ctx, event_class, person, place, date_from, date_to)
     )

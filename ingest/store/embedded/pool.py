@@ -32,6 +32,13 @@ RESTART_DELAY = 5.0
 # engine and the SPARQL grammar: a second or two, far longer on a loaded machine). That wait is
 # not the query's: its deadline starts again when it gets the worker.
 START_WAIT = 60.0
+# A query still running after LONG_QUERY seconds has its worker's CPU priority lowered to
+# DEMOTED_NICE until it ends, so a client's heavy queries (which run until the deadline) give
+# way to the server and to everyone's short queries on the same cores instead of halving
+# their share. A process may lower its own priority but not raise it back without privilege:
+# a demoted worker that cannot be restored is replaced by a fresh one after its query.
+LONG_QUERY = 1.0
+DEMOTED_NICE = 10
 
 
 class Worker:
@@ -48,6 +55,21 @@ class Worker:
         )
         theirs.close()  # the child holds its end now; EOF reaches us if it dies
         self.conn = Connection(ours.detach())
+        self.demoted = False
+
+    def demote(self) -> None:
+        with contextlib.suppress(OSError):  # gone already
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, DEMOTED_NICE)
+            self.demoted = True
+
+    def restore(self) -> bool:
+        """Back to the server's own priority; False if this process may not raise it."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, os.getpriority(os.PRIO_PROCESS, 0))
+        except OSError:
+            return False
+        self.demoted = False
+        return True
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -143,10 +165,11 @@ class QueryPool:
             deadline = max(deadline, time.monotonic() + timeout)
         healthy = False
         self.running += 1
+        demote = self.loop.call_later(LONG_QUERY, worker.demote)
         try:
             worker.conn.send(job)
             outcome = await _receive(worker.conn, deadline - time.monotonic())
-            healthy = True
+            healthy = not worker.demoted or worker.restore()
             return outcome
         except TimeoutError:
             self.killed += 1
@@ -154,6 +177,7 @@ class QueryPool:
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
             raise WorkerCrashed(str(exc) or type(exc).__name__) from None
         finally:
+            demote.cancel()
             self.running -= 1
             if healthy and not self.closed:
                 self.idle.put_nowait(worker)
