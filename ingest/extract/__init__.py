@@ -9,6 +9,7 @@ are exact slices of `document.text`.
 from __future__ import annotations
 
 from ingest.extract import nlp
+from ingest.extract.affiliation import affiliate
 from ingest.extract.consistency import make_consistent
 from ingest.extract.dates import find_dates
 from ingest.extract.events import EventExtractor
@@ -43,6 +44,7 @@ def extract_facts(document: SourceDocument) -> Facts:
     people = find_people(ct, nlp.person_spans)
     orgs = find_organisations(ct, [(m.start, m.end) for p in people for m in p.mentions])
     people = _drop_people_inside_organisations(people, orgs)
+    affiliate(ct, people, orgs)  # the body a post is held in types its holder
     events = make_consistent(EventExtractor(ct, people, orgs, dates, provisions).extract())
     subjects = {n for e in events for n in e.people}
     ngos = {n for o in orgs if o.kind == "ngo" for n in o.names()}

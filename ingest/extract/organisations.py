@@ -658,8 +658,8 @@ def _split_at_people(start: int, chunk: str, people: Spans) -> list[tuple[int, s
         rest = re.match(r"\s*(?:,|and|&)\s+(?:the\s+)?", after)
         if rest and len(after[rest.end() :].split()) >= 2:
             return [(whole[0][1] + rest.end(), after[rest.end() :])]
-        if not after.strip():
-            return []
+        if before and not after.strip():
+            return []  # a title and a name, nothing else (a run that is a name alone is judged as a name)
     for m in re.finditer(r" (?=\S)", chunk):
         at = start + m.end()
         before = chunk[: m.start()]

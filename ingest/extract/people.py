@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ingest.extract.organisations import kind_of
-from ingest.extract.resources import is_given_name, is_place, titles, vocabulary, word_set
+from ingest.extract.resources import is_demonym, is_given_name, is_place, titles, vocabulary, word_set
 from ingest.extract.text import CleanText
 from ingest.model import Evidence
 from ingest.names import name_key
@@ -124,6 +124,13 @@ def _title_of(joined: str) -> tuple[str, str] | None:
             if (joined == t or joined.endswith(" " + t)) and (best is None or len(t) > len(best[1])):
                 best = (kind, t)
     return best
+
+
+def _plural_title(words: list[str]) -> tuple[str, str] | None:
+    """A title in the plural ("journalists", "leaders") at the end of `words`."""
+    if not words or len(words[-1]) <= 3 or not words[-1].endswith("s"):
+        return None
+    return _title_of(" ".join([*words[:-1], words[-1][:-1]]))
 
 
 class _Finder:
@@ -257,6 +264,9 @@ class _Finder:
             if low in self.not_name and not toks[k].is_caps:
                 k += 1  # "Despite", "Urging", sentence-initial words
                 continue
+            if len(toks) - k >= 3 and (self._demonym_before(toks, k) or self._place_before_name(toks, k)):
+                k += 1  # "Palestinian Human Rights Defender X", "the head of <Town> X Y"
+                continue
             if k == 0 and low.endswith("ing") and self._sentence_initial(toks[k].start) and not is_given_name(low):
                 k += 1  # "Jailing X and Y for ..." opens with a verb
                 continue
@@ -274,16 +284,22 @@ class _Finder:
             self.text[a.end : b.start] in _NICKNAME_OPEN for a, b in pairwise(name_toks)
         ):
             name = self.text[name_toks[0].start : name_toks[-1].start + len(words[-1])]  # "E. V. Lukina"
-        if is_place(name) or any(is_place(w) and not is_given_name(w) for w in words[:1]):
-            return None
-        start, end = name_toks[0].start, name_toks[-1].start + len(name_toks[-1].word)
         # Evidence around the run.
         before = self._words_before(toks[0].start, 4)
-        pre = _title_kind(before[-3:]) if before else None
+        pre = None
         for n in range(len(before), 0, -1):
             pre = _title_kind(before[-n:])
             if pre:
                 break
+        # A first word that names a town is a place ("Almaty Regional"), unless a title or an
+        # honorific right before says a person follows ("leaders Agbor Balla").
+        titled = honorific or bool(roles) or (pre is not None and self._adjacent(before, toks[0].start))
+        if is_place(name) or (not titled and any(is_place(w) and not is_given_name(w) for w in words[:1])):
+            return None
+        start, end = name_toks[0].start, name_toks[-1].start + len(name_toks[-1].word)
+        if pre is None and before and self._list_goes_on(toks[-1].end):
+            # A title in the plural before a list covers it ("CACSC leaders X and Y").
+            pre = _plural_title(before[-1:]) if self._adjacent(before, toks[0].start) else None
         if pre:
             score += 2
             roles.append(pre[1])
@@ -302,8 +318,15 @@ class _Finder:
             score += 2
         if before and before[-1] in self.reporting:
             score += 1
-        if re.match(r"\s+(?:" + "|".join(self.reporting) + r")\b", after):
+        if re.match(r"\s*,?\s+(?:" + "|".join(self.reporting) + r")\b", after):
             score += 1
+        if re.match(r"\s*,\s+who\s", after) and kind_of(name) is None:
+            score += 2  # "Baktash Abtin, who died": a relative clause about a person
+        post = self._post_before(start)
+        if post is not None:
+            score += 2  # "the OSCE Representative on Freedom of the Media, Arlem Desir,"
+            roles.append(post[1])
+            kind_hint = kind_hint or post[0]
         if re.search(r"(?:©|photo:?|credit:?)\s*(?:\d{4}\s+)?$", self.text[max(0, start - 12) : start], re.I):
             score += 2
         person = Person(name=name, tokens=words, roles=roles, score=score)
@@ -338,12 +361,57 @@ class _Finder:
                 p.score += 2
                 p.evidence[:1] = [self.ct.evidence(m.start, m.end, "person.name+ner", method="model")]
 
+    def _list_goes_on(self, pos: int) -> bool:
+        """Whether "and <Capitalised>" follows `pos` (a list of names goes on)."""
+        m = re.match(r"\s*,?\s+(?:and|&)\s+(\w)", self.text[pos : pos + 10])
+        return m is not None and m.group(1).isupper()
+
+    def _adjacent(self, before: list[str], pos: int) -> bool:
+        """Whether the last word before `pos` is right before it (no comma or stop between)."""
+        if not before:
+            return False
+        return bool(re.search(rf"\b{re.escape(before[-1])}\s+$", self.text[max(0, pos - 40) : pos], re.I))
+
+    def _post_before(self, start: int) -> tuple[str, str] | None:
+        """A post named right before the name and a comma ("South Africa’s High Commissioner to
+        Tanzania, X, said"): a title word opening the phrase, a few words of office after it."""
+        window = self.text[max(0, start - 90) : start]
+        m = re.search(r"(?:^|[.;:(]\s|\b(?:the|The|a|an)\s|’s\s|'s\s)([A-Z][\w\-]*(?:\s+[\w’'\-]+){0,9}),\s*$", window)
+        if not m:
+            return None
+        head = re.split(r"\s+(?:of|on|to|for|at)\s+", m.group(1))[0].lower()
+        return _title_of(head)
+
+    def _demonym_before(self, toks: list[_Tok], k: int) -> bool:
+        """ "Palestinian Human Rights Defender X", "Iranian Narges X": a nationality opening a
+        run that goes on with a title or a known given name (not "Turkish Airlines", "the
+        Iranian Revolutionary Guards")."""
+        nxt = toks[k + 1].word.lower()
+        return is_demonym(toks[k].word) and (
+            nxt in self.not_name or _title_kind([nxt]) is not None or is_given_name(toks[k + 1].word)
+        )
+
+    def _place_before_name(self, toks: list[_Tok], k: int) -> bool:
+        """ "the head of Ganja Elmar Veliyev": a place after "of"/"in" that opens a run going on
+        with a known given name."""
+        return (
+            is_place(toks[k].word)
+            and not is_given_name(toks[k].word)
+            and is_given_name(toks[k + 1].word)
+            and bool(re.search(r"\b(?:of|in|from)\s+$", self.text[max(0, toks[k].start - 6) : toks[k].start]))
+        )
+
     def _sentence_initial(self, pos: int) -> bool:
         return not self.text[:pos].strip() or self.text[:pos].rstrip()[-1] in '.!?\n“"('
 
     def _words_before(self, pos: int, n: int) -> list[str]:
         """Up to n lower-cased words before `pos`, crossing a comma or a line break."""
         window = self.text[max(0, pos - 60) : pos]
+        # Not across a sentence's end ("... the Ministry of Justice. Ana Sefo"): a stop after a
+        # word of four letters or more ("Mr." and "Dr." are no ends).
+        end = list(re.finditer(r"[^\W\d_]{4,}[.!?]\s+", window))
+        if end:
+            window = window[end[-1].end() :]
         return [w.lower() for w in re.findall(r"[^\W\d_]+", window)][-n:]
 
 
@@ -377,7 +445,8 @@ def find_people(ct: CleanText, person_spans: PersonSpans | None = None) -> list[
     """People named in `ct`; `person_spans(text, regions)` (the statistical model, optional)
     gives the character spans it labels PERSON inside the given regions of the text."""
     finder = _Finder(ct, person_spans)
-    found = finder.candidates()
+    places = _places_named(ct.text)
+    found = [p for p in finder.candidates() if p.name not in places]
     people: list[Person] = []
     for p in found:
         same = next((q for q in people if q.key == p.key or _same_person(q, p)), None)
@@ -392,6 +461,7 @@ def find_people(ct: CleanText, person_spans: PersonSpans | None = None) -> list[
             same.kind = p.kind
         if len(p.tokens) > len(same.tokens):
             same.name, same.tokens = p.name, p.tokens
+    people = _fold_pseudonyms(ct.text, people)
     _propagate(ct, people)
     kin = _kin_before()
     for p in people:
@@ -400,6 +470,42 @@ def find_people(ct: CleanText, person_spans: PersonSpans | None = None) -> list[
         first = p.mentions[0].start
         p.relative = p.kind == "other" and bool(kin.search(ct.text, max(0, first - 70), first))
     return people
+
+
+_PSEUDONYM = re.compile(
+    r"\b(?:under|using|with|as)\s+(?:the\s+)?(?:(?:pseudonym|pen\s+name|nickname|alias|user\s?name|name|names)s?)"
+    r"(?:\s+of)?\s*[“\"«][^”\"»]*$|\b(?:known|nicknamed|called)\s+(?:as\s+)?[“\"«][^”\"»]*$",
+    re.I,
+)
+
+
+def _fold_pseudonyms(text: str, people: list[Person]) -> list[Person]:
+    """ "opened a blog under the names of “Thuy Nga” and “Tran Thi Nga”": a name used only in
+    quotes after "under the name of", "pseudonym", "known as" is another name of the person the
+    sentence is about (the last one named before it), not a person of its own."""
+    kept: list[Person] = []
+    for p in sorted(people, key=lambda q: q.mentions[0].start):
+        quoted = all(_PSEUDONYM.search(text, max(0, m.start - 80), m.start) for m in p.mentions)
+        # The owner is named before it and shares a word with it ("Thuy Nga" of "Tran Thi Nga"):
+        # "known as “X”" may as well introduce someone else.
+        keys = {name_key(t) for t in p.tokens}
+        owners = [q for q in kept if keys & {name_key(t) for t in q.tokens}]
+        owner = max(owners, key=lambda q: q.mentions[0].start, default=None)
+        if quoted and owner is not None:
+            if p.name not in owner.names():
+                owner.aliases.append(p.name)
+            owner.mentions.extend(p.mentions)
+            continue
+        kept.append(p)
+    return kept
+
+
+def _places_named(text: str) -> set[str]:
+    """Capitalised runs the report itself calls places: "Ha Nam province", "Phu Ly city",
+    "the Ha Nam region" (a lower-case place word right after them)."""
+    heads = "|".join(sorted((re.escape(w) for w in word_set("place_heads")), key=len, reverse=True))
+    run = r"[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+){1,3}"
+    return {m.group(1) for m in re.finditer(rf"({run})\s+(?:{heads})\b", text)}
 
 
 @lru_cache(maxsize=1)
@@ -416,6 +522,8 @@ def _same_person(a: Person, b: Person) -> bool:
     kb = [name_key(t) for t in b.tokens]
     if ka[0] == kb[0] and ka[-1] == kb[-1]:
         return True
+    if len(ka) == len(kb) >= 2 and sorted(ka) == sorted(kb):
+        return True  # "Amro Issa" in a headline, "Issa Amro" in the text: one name in either order
     short, long_ = sorted((ka, kb), key=len)
     # "M.O. Belkacemi" for "Mohand Ouali Belkacemi": initials of the given names, same surname.
     sa, la = sorted((a.tokens, b.tokens), key=lambda ts: sum(len(t) > 1 for t in ts))
@@ -441,6 +549,11 @@ def _same_person(a: Person, b: Person) -> bool:
     return len(short) >= 2 and len(long_) > len(short) and short in (long_[-len(short) :], long_[: len(short)])
 
 
+# A court or a hearing "chaired by" / "presided over by" someone: that person is its judge.
+_PRESIDING = re.compile(
+    r"\b(?:[Cc]ourt|[Tt]ribunal|[Pp]anel|[Cc]ollegium|[Bb]ench|hearing|session|trial)\b[^.;]{0,60}?"
+    r"\b(?:chaired|presided(?:\s+over)?|headed)\s+by\s+(?:[Jj]udge\s+)?$"
+)
 _VOWELS = frozenset("aeiouy")
 
 
@@ -575,6 +688,10 @@ def _describe(ct: CleanText, p: Person) -> None:
                 p.residence = place.group(1) or place.group(2)
         if re.match(rf"\s+(?:{'|'.join(suffix_words)})\b", after):
             kinds.add("authority")
+        if _PRESIDING.search(before):
+            kinds.add("authority")  # "the Supreme Court, chaired by X": the presiding judge
+            if "presiding judge" not in p.roles:
+                p.roles.append("presiding judge")
         residence = re.search(r"\bfrom\s+([A-Z][\w\-]+)\s*$", before) or re.search(
             r"\b([A-Z][\w\-]+)-based\s+\w+\s*$", before
         )
