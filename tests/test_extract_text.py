@@ -56,6 +56,12 @@ def test_sentences_do_not_break_after_abbreviations() -> None:
     assert texts == ["Mr. Rahimov appeared before Court No. 3 on Monday.", "He was charged under Art. 244 part 2."]
 
 
+def test_sentences_do_not_break_after_dotted_initials() -> None:
+    ct = clean("The U.S. Department of State criticised the verdict. The U.N. expert agreed.")
+    texts = [s.text for s in ct.sentences]
+    assert texts == ["The U.S. Department of State criticised the verdict.", "The U.N. expert agreed."]
+
+
 def test_evidence_of_a_multi_line_span_is_the_original_slice() -> None:
     original = "Lawyer Nino Beridze\n\nwas summoned by the prosecutor."
     ct = clean(original)

@@ -7,8 +7,9 @@ With no dateline and no document date, a date told after a full date continues t
 from it (the next year when its month and day come earlier).
 Failing all of those, the nearest year stated alone ("held for much of 2023") gives it.
 "The next day" / "the same day" resolve against the previous date; "three months later" /
-"two years later" count on from the last date told, at the unit's precision. No day is ever
-invented.
+"two years later" count on from the last date told, at the unit's precision, and "a few hours
+later" is that date itself; "early 2020" is the year; a weekday may come without "on" after a
+verb ("ruled Friday"). No day is ever invented.
 """
 
 from __future__ import annotations
@@ -60,10 +61,26 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "In early 2020", "by the end of 2019": the year alone.
+    (
+        "part-year",
+        re.compile(
+            r"\b(?:early|late|mid|end\s+of|beginning\s+of|middle\s+of|start\s+of)[-\s]+(?P<y>(?:19|20)\d{2})\b(?![-/])",
+            re.I,
+        ),
+    ),
     ("my", re.compile(rf"\b(?P<m>{_M})(?![a-z])\s*,?\s+(?P<y>(?:19|20)\d{{2}})\b", re.I)),
     ("month", re.compile(rf"\b(?:[Ii]n|[Dd]uring|[Ss]ince|[Bb]y|[Uu]ntil)\s+(?P<m>{_M})(?![a-z])(?!\s+\d)", re.I)),
     ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring|of)\s+(?P<y>(?:19|20)\d{2})\b(?![-/])")),
     ("weekday", re.compile(r"\b[Oo]n\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    # News style without "on": "a court ruled Friday to uphold ...", "said Monday".
+    (
+        "weekday",
+        re.compile(
+            r"(?<=[a-z]\s)(?<!Good\s)(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+            r"(?!\s+(?:prayers?|sermon|edition|night\s+prayers))"
+        ),
+    ),
     # "last August": the last such month before the document's date.
     ("last-month", re.compile(rf"\b[Ll]ast\s+(?P<m>{_M})(?![a-z])(?!\s+\d)", re.I)),
     # "today's ruling", "said today", "Today in the night": the document's own date.
@@ -79,6 +96,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     # "Three months later he was sentenced": counted on from the date told before, at the
     # precision of the unit (a month or a year; no day is invented).
+    ("hours-later", re.compile(r"\b(?:a\s+few|several|\d{1,2}|two|three|four|five|six|an?)\s+hours?\s+later\b", re.I)),
     (
         "months-later",
         re.compile(
@@ -264,6 +282,13 @@ def find_dates(ct: CleanText, published: str | None = None, url_date: str | None
     for start, end, kind, m in raw:
         text = ct.text[start:end]
         lines = [d for p, d, line in explicit if line and p < start]
+        if kind == "hours-later":
+            # "Just a few hours later, charges were brought again": the day (or month, or
+            # year) just told.
+            if narrative is not None:
+                same = narrative[0].isoformat()[: {1: 4, 2: 7, 3: 10}[narrative[1]]]
+                mentions.append(DateMention(start, end, kind, same, False, text))
+            continue
         if kind == "months-later":
             later = _months_later(narrative, m) if narrative is not None else None
             if later is not None:

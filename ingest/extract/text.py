@@ -279,6 +279,7 @@ _ABBREV = frozenset(
         "para",
     ]
 )
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _SPLIT = re.compile(r"[.!?]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
@@ -296,7 +297,8 @@ def _split(ct: CleanText) -> None:
         for m in _SPLIT.finditer(text, p_start, p_end):
             word = re.search(r"(\S+?)[.!?]+[\"”’)\]]*\s*$", text[s_start : m.end()])
             token = word.group(1).lower().lstrip('("“') if word else ""
-            if token in _ABBREV or (len(token) == 1 and token.isalpha()):
+            # "the U.S. Department of State": dotted initials are one word, no sentence end.
+            if token in _ABBREV or (len(token) == 1 and token.isalpha()) or _INITIALS.fullmatch(token):
                 continue
             ct.sentences.append(Sentence(s_start, m.start() + 1, p_no, text[s_start : m.start() + 1]))
             s_start = m.end()
