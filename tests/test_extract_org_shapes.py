@@ -49,6 +49,13 @@ CASES = [
         {"Africa Voices for Good governance": "ngo"},
         set(),
     ),
+    # A facility named by its place and kind, "women’s" or "central" between; a second name
+    # given with "also known as" is the same facility.
+    (
+        "She was moved to Dashtak women’s prison, also known as Kaveh prison. He is held in Malir central jail.",
+        {"Dashtak women’s prison": "detention-facility", "Malir central jail": "detention-facility"},
+        set(),
+    ),
     # A determiner is not a place.
     ("The prison guards beat him.", {}, set()),
     # A facility described by its kind and place is the one named in that place.

@@ -438,7 +438,7 @@ def find_organisations(ct: CleanText, people_spans: list[tuple[int, int]] | None
     _domains(col)
     _datelines(col)
     _speaking_acronyms(col)
-    merged = _placed_descriptions(_merge(col.orgs, ct), ct)
+    merged = _also_known_as(_placed_descriptions(_merge(col.orgs, ct), ct), text)
     merged = _drop_unconfirmed(merged, ct)
     _acronym_mentions(merged, text)
     return merged
@@ -821,6 +821,27 @@ def _placed_descriptions(orgs: list[Organisation], ct: CleanText) -> list[Organi
         target.mentions = sorted([*target.mentions, *org.mentions], key=lambda x: x.start)
         target.place = target.place or m.group("place")
         out.remove(org)
+    return out
+
+
+_AKA = re.compile(r",?\s+(?:also\s+|better\s+|formerly\s+)?(?:known|referred\s+to)\s+as\s+(?:the\s+)?[“\"«]?")
+
+
+def _also_known_as(orgs: list[Organisation], text: str) -> list[Organisation]:
+    """ "Qarchak women’s prison, also known as Shahr-e Rey prison": the second name is another
+    name of the first organisation."""
+    out = list(orgs)
+    for org in orgs:
+        if org not in out:
+            continue
+        for other in [o for o in out if o is not org]:
+            if any(
+                _AKA.fullmatch(text, a.end, b.start) for a in org.mentions for b in other.mentions if a.end <= b.start
+            ):
+                org.aliases.extend(n for n in other.names() if n not in org.names())
+                org.mentions = sorted([*org.mentions, *other.mentions], key=lambda x: x.start)
+                org.known = org.known or other.known
+                out.remove(other)
     return out
 
 
