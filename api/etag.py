@@ -27,6 +27,17 @@ def _header(scope: dict[str, Any], name: bytes) -> str:
     return ""
 
 
+async def served_version(state: Any) -> str | None:
+    """The served store's version (api.cache.store_version), looked up off the event loop;
+    None when the store cannot be opened (the route says why)."""
+    from api.deps import app_store
+
+    try:
+        return await run_in_threadpool(lambda: store_version(app_store(state)))
+    except StoreError:
+        return None
+
+
 class StoreETags:
     def __init__(self, app: ASGIApp, state: Any) -> None:
         self.app = app
@@ -36,11 +47,8 @@ class StoreETags:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith(PREFIXES):
             await self.app(scope, receive, send)
             return
-        from api.deps import app_store
-
-        try:
-            version = await run_in_threadpool(lambda: store_version(app_store(self.state)))
-        except StoreError:
+        version = await served_version(self.state)
+        if version is None:
             await self.app(scope, receive, send)
             return
         key = "|".join(

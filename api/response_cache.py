@@ -20,10 +20,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-
-from api.cache import store_version
-from ingest.store import StoreError
+from api.etag import served_version
 
 # The routes whose answers are a function of the store and the request alone (no SPARQL
 # endpoint: a query may ask for NOW() or RAND()).
@@ -99,11 +96,8 @@ class ResponseCache:
         if parts is None:
             await self.app(scope, receive, send)
             return
-        from api.deps import app_store
-
-        try:
-            version = await run_in_threadpool(lambda: store_version(app_store(self.state)))
-        except StoreError:
+        version = await served_version(self.state)
+        if version is None:
             await self.app(scope, receive, send)
             return
         key = (version, *parts)
