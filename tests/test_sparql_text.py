@@ -67,3 +67,17 @@ def test_lateral_groups_take_nothing() -> None:
     # LATERAL substitutes its left side's bindings; Oxigraph refuses a VALUES inside on them.
     out = bind("SELECT ?s ?o WHERE { ?s ?p ?x LATERAL { ?s ?q ?o FILTER (?s != <urn:x:b>) } }", {"s": P})
     assert out.count("VALUES") == 1
+
+
+def test_a_lateral_subquery_does_not_cut_the_next_group_off() -> None:
+    """A LATERAL `{ SELECT ?x ... }` takes nothing, and its projection does not carry on: the
+    group after it still takes the binding (ld_describe.rq's last branch ran unbound on every
+    server, over every statement of the store)."""
+    query = (
+        "SELECT ?iri ?x WHERE { { ?iri ?p ?x LATERAL { SELECT ?x (MIN(?o) AS ?m) WHERE { ?x ?q ?o } GROUP BY ?x } }"
+        " UNION { { SELECT DISTINCT ?iri ?x WHERE { ?iri ?r ?x } } } }"
+    )
+    out = bind(query, {"iri": P})
+    last = out[out.index("UNION") :]
+    assert "SELECT DISTINCT ?iri ?x WHERE { VALUES (?iri)" in last, out
+    assert out[out.index("LATERAL") : out.index("UNION")].count("VALUES") == 0

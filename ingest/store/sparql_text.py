@@ -93,7 +93,9 @@ def _groups(query: str, bound: set[str]) -> list[tuple[int, set[str]]]:
             lateral = k > 0 and tokens[k - 1][1] == "LATERAL"
             if pending_values or parent is None or lateral:
                 frames.append(None)
-                pending_values = False
+                # A sub-SELECT inside (a LATERAL one) projects into nothing: its projection must
+                # not carry on to the next group, which it would cut off from the bindings.
+                pending_values = pending_select = False
                 continue
             if depth == 0:
                 top_groups += 1

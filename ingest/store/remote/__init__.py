@@ -138,6 +138,10 @@ class ServerSettings:
         return RESULTS_XML if self.virtuoso else RESULTS_JSON
 
 
+# The slowest load rate a server is waited for (bytes of the file a second): 250 kB/s.
+LOAD_BYTES_PER_SECOND = 250_000
+
+
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -324,6 +328,10 @@ class RemoteStore:
 
     def _post_file(self, path: Path, fmt: Format) -> None:
         params = {} if fmt.supports_datasets and self.settings.kind == "oxigraph" else {"default": ""}
+        # The server answers once it has loaded the whole file: a large file may take longer than
+        # one request's CASEGRAPH_STORE_TIMEOUT (a million quads: two minutes on a loaded
+        # machine), so the wait for the answer grows with the file (LOAD_BYTES_PER_SECOND).
+        wait = max(self.settings.timeout, path.stat().st_size / LOAD_BYTES_PER_SECOND)
         try:
             with path.open("rb") as f:
                 r = self.client.post(
@@ -332,6 +340,7 @@ class RemoteStore:
                     content=f,
                     headers={"Content-Type": fmt.media_type},
                     auth=self.settings.auth() or httpx.USE_CLIENT_DEFAULT,
+                    timeout=httpx.Timeout(self.settings.timeout, read=wait),
                 )
         except httpx.HTTPError as exc:
             raise self._fail(f"loading {path}", exc) from exc
