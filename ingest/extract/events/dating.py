@@ -220,7 +220,7 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
             t
             for t in triggers
             if not rules["reporting_verb"].search(_between(text, d, t))
-            and not (t.end <= d.start and rules["relative"].search(text, t.end, d.start))
+            and not (t.end <= d.start and _describes_other(rules["relative"], text, t, d))
             and id(t) not in standing
         ]
         if not reachable:
@@ -303,6 +303,14 @@ def date_triggers(doc: EventDocument, sentence: Sentence, triggers: list[Trigger
             and not (opening.kind == "today" and rules["reporting_verb"].search(_between(text, opening, t)))
         ):
             t.date = opening.iso
+
+
+def _describes_other(pattern: re.Pattern[str], text: str, t: Trigger, d: DateMention) -> bool:
+    """Whether a clause told between trigger `t` and date `d` (after it) owns the date: a relative
+    clause, or the verdict the trigger acts on told with its participle ("upheld the sentence
+    imposed in January"), whose noun may end the trigger but not begin it."""
+    m = pattern.search(text, t.start, d.start)
+    return m is not None and m.start() > t.start
 
 
 def _standing(text: str, sentence: Sentence, t: Trigger) -> bool:
