@@ -32,6 +32,7 @@ from api.response_cache import ResponseCache
 from api.security import HEADERS, SWAGGER_CDN, SecurityHeaders
 from api.settings import Settings
 from api.templating import env
+from api.writes import WritesOff
 from ingest.store import StoreError
 from ingest.tokens import TokenFile, tokens_path_for
 
@@ -84,10 +85,12 @@ def close_app(app: FastAPI) -> None:
     if pool is not None:
         pool.close()
         app.state.query_pool = None
-    passages = getattr(app.state, "passages", None)
-    if passages is not None:
-        passages.close()
-        app.state.passages = None
+    for name in ("passages", "public_passages"):
+        passages = getattr(app.state, name, None)
+        if passages is not None:
+            passages.close()
+            setattr(app.state, name, None)
+    app.state.public_view = app.state.full_view = None
     store = getattr(app.state, "store", None)
     if store is not None:
         store.close()
@@ -112,6 +115,9 @@ def create_app(settings: Settings | None = None, client_key: ClientKey | None = 
     app.state.query_pool = None
     app.state.passages = None
     app.state.writer = None
+    app.state.public_passages = None
+    app.state.public_view = None
+    app.state.full_view = None
     # add_middleware puts each one outside those added before: innermost first.
     # Whole public answers kept by the store's version (api.response_cache), inside the ETags
     # so a kept answer is tagged like a fresh one.
@@ -153,6 +159,12 @@ def create_app(settings: Settings | None = None, client_key: ClientKey | None = 
     @app.exception_handler(AuthError)
     async def auth_error(request: Request, exc: AuthError) -> Response:
         return auth_error_response(exc)
+
+    @app.exception_handler(WritesOff)
+    async def writes_off(request: Request, exc: WritesOff) -> JSONResponse:
+        from api.routers.writes import writes_off_response
+
+        return writes_off_response()
 
     @app.exception_handler(StoreError)
     async def store_unavailable(request: Request, exc: StoreError) -> JSONResponse:

@@ -6,9 +6,13 @@
     def things(store: Store = Depends(get_store)) -> ...:
         rows = run_query_file(store, "things.rq", {"name": Literal(q)})
 
-`get_store` gives the app's one Store (ingest.store.base; opened on first use, closed at
-shutdown). The server opens it read-only unless it runs `--writable` (api.writes: then it is
-the store's one writer, and the routes read the same handle its writes go to).
+`get_store` gives the view of the app's one Store (ingest.store.base; opened on first use,
+closed at shutdown) that the request may see (ingest.store.view, api.access): the public view,
+whose reads never reach a withheld document or an internal graph, unless the request carries
+a `read-withheld` token. Every route reads through that view, and every cache is keyed by it
+(api.cache keys on the object). The server opens the store read-only unless it runs
+`--writable` (api.writes: then it is the store's one writer, and the views read the same
+handle its writes go to).
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ from typing import Any
 
 from fastapi import Request
 
+from api.access import can_read_withheld
 from api.settings import Settings
 from ingest.passages import PassageIndex, PassageIndexError, in_step, index_path_for, rebuild_from
 from ingest.store import Store, connect
 from ingest.store.terms import IRI, Term, as_term
+from ingest.store.view import StoreView
 
 logger = logging.getLogger("casegraph.api")
 
@@ -40,12 +46,32 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_store(request: Request) -> Store:
-    return app_store(request.app.state)
+    """The view of the store this request may see: the full one for a `read-withheld` token,
+    else the public one."""
+    return app_view(request.app.state, full=can_read_withheld(request))
+
+
+def app_view(state: Any, *, full: bool = False) -> StoreView:
+    """The public view (or, `full`, the read-withheld one) of the app's store, one object per
+    app, so caches keyed by it live as long as the app."""
+    name = "full_view" if full else "public_view"
+    view: StoreView | None = getattr(state, name, None)
+    if view is None:
+        store = app_store(state)
+        with _open_lock:
+            view = getattr(state, name, None)
+            if view is None:
+                from api.cache import POLL
+
+                view = StoreView(store, full=full, poll=POLL)
+                setattr(state, name, view)
+    return view
 
 
 def app_store(state: Any) -> Store:
     """The store kept on `app.state`, opened on first use (raises StoreError): read-only, or
-    read-write when the server runs with writes on (Settings.writable)."""
+    read-write when the server runs with writes on (Settings.writable). Not for answering
+    requests: it sees withheld documents and internal graphs (use app_view)."""
     store: Store | None = getattr(state, "store", None)
     if store is None:
         with _open_lock:
@@ -103,31 +129,34 @@ def run_query_file_for_each(
 
 
 def get_passages(request: Request) -> PassageIndex:
-    return app_passages(request.app.state)
+    return app_passages(request.app.state, full=can_read_withheld(request))
 
 
-def app_passages(state: Any) -> PassageIndex:
-    """The passage index the server searches, opened on first use: the file beside the store
-    (or `settings.passages`) when it is in step with the store; otherwise (missing, older, or
-    the store was loaded as RDF without one) an index built in memory from the stored texts,
-    so search always answers what the store holds. The store cannot change while served."""
-    index: PassageIndex | None = getattr(state, "passages", None)
+def app_passages(state: Any, *, full: bool = False) -> PassageIndex:
+    """The passage index the request's view searches, opened on first use: the file beside the
+    store (or `settings.passages`) when it holds exactly the documents the view shows;
+    otherwise (missing, older, the store was loaded as RDF without one, or, on the public
+    side, the file indexes withheld documents) an index built in memory from the texts the
+    view shows, so search answers what the view holds and no total, rank or score depends on
+    a withheld document. The store cannot change while served."""
+    name = "passages" if full else "public_passages"
+    index: PassageIndex | None = getattr(state, name, None)
     if index is None:
         with _open_lock:
-            index = getattr(state, "passages", None)
+            index = getattr(state, name, None)
             if index is None:
-                index = _open_passages(state)
-                state.passages = index
+                index = _open_passages(state, full)
+                setattr(state, name, index)
     return index
 
 
-def _open_passages(state: Any) -> PassageIndex:
-    store = app_store(state)
+def _open_passages(state: Any, full: bool) -> PassageIndex:
+    store = app_view(state, full=full)
     path = state.settings.passages or index_path_for(state.settings.store)
     try:
         index = PassageIndex(path, read_only=True)
         if in_step(index, store):
-            state.passages_source = str(path)
+            setattr(state, _source_name(full), str(path))
             return index
         index.close()
         reason = "out of step with the store"
@@ -136,14 +165,20 @@ def _open_passages(state: Any) -> PassageIndex:
     logger.warning("passage index %s: %s; building one in memory from the stored texts", path, reason)
     index = PassageIndex(None)
     rebuild_from(index, store)
-    state.passages_source = "memory"
+    setattr(state, _source_name(full), "memory")
     return index
 
 
-def app_stats(state: Any) -> dict[str, Any]:
-    """Counts of the served store, computed once per store version (api.cache: a store on a
-    server may take new documents while served). Raises StoreError when there is no store."""
+def _source_name(full: bool) -> str:
+    """Where the view's passage index came from, for /health."""
+    return "full_passages_source" if full else "passages_source"
+
+
+def app_stats(state: Any, *, full: bool = False) -> dict[str, Any]:
+    """Counts of the served store as the view sees it, computed once per store version
+    (api.cache: a store on a server may take new documents while served). Raises StoreError
+    when there is no store."""
     from api.cache import per_store
 
-    store = app_store(state)
+    store = app_view(state, full=full)
     return per_store(store, "stats", lambda: {"quads": len(store), "graphs": len(store.named_graphs())})

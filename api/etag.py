@@ -27,13 +27,14 @@ def _header(scope: dict[str, Any], name: bytes) -> str:
     return ""
 
 
-async def served_version(state: Any) -> str | None:
-    """The served store's version (api.cache.store_version), looked up off the event loop;
-    None when the store cannot be opened (the route says why)."""
-    from api.deps import app_store
+async def served_version(state: Any, *, full: bool = False) -> str | None:
+    """The version of the store as the public (or, `full`, a read-withheld token) sees it
+    (api.cache.store_version of the view), looked up off the event loop; None when the store
+    cannot be opened (the route says why)."""
+    from api.deps import app_view
 
     try:
-        return await run_in_threadpool(lambda: store_version(app_store(state)))
+        return await run_in_threadpool(lambda: store_version(app_view(state, full=full)))
     except StoreError:
         return None
 
@@ -47,12 +48,22 @@ class StoreETags:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith(PREFIXES):
             await self.app(scope, receive, send)
             return
-        version = await served_version(self.state)
+        from api.access import scope_reads_withheld
+
+        full = scope_reads_withheld(scope)
+        version = await served_version(self.state, full=full)
         if version is None:
             await self.app(scope, receive, send)
             return
         key = "|".join(
-            [version, scope["path"], scope.get("query_string", b"").decode("latin-1"), _header(scope, b"accept")]
+            # the view is part of the tag: a token holder's answer is never a public one's
+            [
+                version,
+                "full" if full else "public",
+                scope["path"],
+                scope.get("query_string", b"").decode("latin-1"),
+                _header(scope, b"accept"),
+            ]
         )
         tag = 'W/"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + '"'
         wanted = [t.strip() for t in _header(scope, b"if-none-match").split(",")]

@@ -16,8 +16,9 @@ How the server writes (the store has one writer at a time):
 Jobs run one at a time, in the order they came, in a thread of the server; each is
 `ingest.pipeline.build` of one inbox file with one worker process (the same reading, extraction,
 SHACL validation, all-or-nothing storage, stamps and guards as `casegraph build`). Curated
-facts are validated in the request, then stored under the same lock. Every write is audited
-(ingest.audit) under the token's name.
+facts are validated in the request, then stored under the same lock, as is a change of a
+document's publication state (a withhold also holds public queries until the workers read a
+snapshot taken after it). Every write is audited (ingest.audit) under the token's name.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from ingest import audit
+from ingest import audit, publication
 from ingest.errors import InputError
 from ingest.jobs import Job, JobTable, inbox_beside, jobs_path_for
 from ingest.local_files import beside_store
@@ -380,6 +381,42 @@ class Writer:
             return lines
         finally:
             path.unlink(missing_ok=True)
+
+    # --- publication states ----------------------------------------------------------------
+    def set_publication(self, who: str, document_id: str, state: str) -> tuple[str, bool]:
+        """Give the document `document_id` the publication `state` (ingest.publication) and
+        rebuild the fused views; (the state before, whether it changed). A withhold runs
+        through `hiding`, so no public query answers from a snapshot taken before it."""
+        from ingest.ids import document_iri, graph_iri
+        from ingest.pipeline import refresh_fused_views
+
+        graph = str(graph_iri(document_id))
+
+        def write() -> tuple[str, bool]:
+            before = publication.state_of(self.store, graph)
+            changed = publication.set_state(self.store, graph, state)
+            if changed:
+                refresh_fused_views(self.store)
+                self.store.flush()
+                try:
+                    audit.record(
+                        self.location,
+                        "publish" if state == publication.PUBLIC else "withhold",
+                        who=f"token:{who}",
+                        document=str(document_iri(document_id)),
+                        detail={"graph": graph, "before": before},
+                        path=self.audit_path,
+                    )
+                except OSError as exc:
+                    logger.error("the audit trail %s could not be written: %s", self.audit_path, exc)
+            return before, changed
+
+        if state == publication.WITHHELD:
+            return self.hiding(write)  # type: ignore[no-any-return]
+        with self.lock:
+            result = write()
+        self._after_write()
+        return result
 
 
 def inbox_name(content_hash: str, suffix: str) -> str:

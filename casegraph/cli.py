@@ -16,6 +16,7 @@ COMMANDS = (
     "evaluate",
     "propose_merges",
     "passages",
+    "publish",
     "backup",
     "restore",
     "serve",

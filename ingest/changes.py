@@ -2,7 +2,7 @@
 public graph by pulling only what changed (`GET /api/changes`, then per-graph dumps).
 
 The log lives in the store itself, in the internal graph GRAPH (one of the store's logs, left
-out of graph lists, counts and dumps: ingest.store.base.STORE_LOGS), so every server over one store (replicas on
+out of graph lists, counts and dumps: ingest.store.base.STORE_OWN_GRAPHS), so every server over one store (replicas on
 a database server) serves the same log. It is only ever appended to (Store.append_ntriples).
 One entry per event:
 
@@ -160,7 +160,7 @@ def entries(
         filters.append(f"(STR(?t) > {t} || (STR(?t) = {t} && STR(?e) > {e}))")
     query = _ENTRIES.replace("#FILTER", f"FILTER({' && '.join(filters)})" if filters else "")
     query = query.replace("#LIMIT", f"LIMIT {int(limit)}" if limit is not None else "")
-    return _rows_to_changes(store.select(query, union=False))
+    return _rows_to_changes(_raw(store).select(query, union=False))
 
 
 def latest(store: Store) -> dict[str, Change]:
@@ -176,19 +176,32 @@ def content_hashes(store: Store) -> dict[str, str]:
     return {g: c.hash for g, c in latest(store).items() if c.hash and c.kind != "removed"}
 
 
+def is_internal(graph: str) -> bool:
+    return graph.startswith(INTERNAL_PREFIX)
+
+
 def always_public(store: Store, graph: str) -> bool:
     return True
+
+
+def _raw(store: Store) -> Store:
+    """The store underneath a view (ingest.store.view), which never shows the log's graph."""
+    from ingest.store.view import StoreView
+
+    return store.store if isinstance(store, StoreView) else store
 
 
 class ChangeLog:
     """The writer's side of the log: one per build (or state change), appending entries as
     graphs are stored. `is_public(store, graph)` says whether a graph is public now."""
 
-    def __init__(self, store: Store, is_public: Callable[[Store, str], bool] = always_public) -> None:
+    def __init__(self, store: Store, is_public: Callable[[Store, str], bool] | None = None) -> None:
+        from ingest.publication import is_public as public_now
+
         # A weak reference: log_for keeps one log per store in a WeakKeyDictionary, and a log
         # holding its store strongly would keep the store (and its lock file) open for ever.
-        self._store = weakref.ref(store)
-        self.is_public = is_public
+        self._store = weakref.ref(_raw(store))
+        self.is_public = is_public or public_now
         self._latest: dict[str, Change] | None = None
         self._last = ""
 
@@ -315,6 +328,8 @@ def sync(store: Store, log: ChangeLog | None = None, *, force: bool = False) -> 
     present = store.graphs()
     names = {g.name for g in present}
     for info in present:
+        if is_internal(info.name):  # the store's own bookkeeping (ingest.publication): never a change
+            continue
         previous = known.get(info.name)
         written = None if info.modified is None else stamp(info.modified)
         fresh = previous is not None and previous.kind != "removed" and written is not None
@@ -324,12 +339,17 @@ def sync(store: Store, log: ChangeLog | None = None, *, force: bool = False) -> 
         if change is not None:
             recorded.append(change)
     for graph, previous in sorted(known.items()):
-        if graph not in names and previous.kind != "removed":
+        if graph not in names and previous.kind != "removed" and not is_internal(graph):
             recorded.append(log.removed(graph, was_public=previous.public and previous.kind != "withdrawn"))
     return recorded
 
 
 _DOCUMENT = f"SELECT ?d ?g WHERE {{ GRAPH ?g {{ ?d <{CG}namedGraph> ?g }} }} LIMIT 1"
+
+
+def document_of(store: Store, graph: str) -> str | None:
+    """The document a graph holds, if any."""
+    return _document_of(store, graph)
 
 
 def _document_of(store: Store, graph: str) -> str | None:

@@ -79,7 +79,12 @@ def read_document_facts(store: Store, row: dict[str, str | None]) -> Facts:
 
 
 def read_all_facts(store: Store) -> list[Facts]:
-    return [read_document_facts(store, row) for row in store.select(load("documents"), union=False)]
+    """Every document's facts, withheld ones included (the owner's view: GRAPH ranges over the
+    document graphs only, never the store's own union of them)."""
+    from ingest.store.view import full_view
+
+    view = full_view(store)
+    return [read_document_facts(view, row) for row in view.select(load("documents"), union=False)]
 
 
 def facts_file_name(document_file: str) -> str:

@@ -72,6 +72,15 @@ def _mapping(value: Any, where: str, source: str) -> dict[str, Any]:
     return value
 
 
+def _publication(value: Any, source: str) -> str | None:
+    """document.publication: public or withheld (ingest.publication); absent: not said."""
+    if value is None:
+        return None
+    if value not in ("public", "withheld"):
+        raise InputError(source, f"document.publication: {value!r} is not a publication state (use public or withheld)")
+    return str(value)
+
+
 def facts_from_data(data: Any, source: str) -> Facts:
     """Turn parsed YAML into records, checking every field FORMAT.md defines."""
     top = _mapping(data, "the file", source)
@@ -87,6 +96,7 @@ def facts_from_data(data: Any, source: str) -> Facts:
         source_url=_str_or_none(doc.get("url")),
         title=_str_or_none(doc.get("title")),
         curated=True,
+        publication=_publication(doc.get("publication"), source),
     )
     people = []
     for i, raw in enumerate(top.get("people") or []):
@@ -170,6 +180,8 @@ def facts_to_data(facts: Facts) -> dict[str, Any]:
             "published": d.published,
             "reference": d.reference,
             "language": d.language,
+            # only when withheld: a file built again elsewhere stays withheld (ingest.publication)
+            **({"publication": d.publication} if d.publication == "withheld" else {}),
         },
         "people": [
             {

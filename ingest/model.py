@@ -47,6 +47,9 @@ class DocumentRecord:
     text_public: bool = False  # its licence allows publishing the full text (sidecar `text: public`)
     text: str | None = None
     curated: bool = False
+    # "public" or "withheld" when the metadata says (ingest.publication): where the graph is
+    # served, never a statement in it.
+    publication: str | None = None
 
 
 @dataclass

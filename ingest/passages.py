@@ -371,7 +371,15 @@ def default_index_path(store_path: Path | str) -> Path:
 
 
 def stored_texts(store: Store, *, with_text: bool = True) -> list[StoredText]:
-    """Every document text in `store` (only hashes when `with_text` is false)."""
+    """Every document text `store` shows (only hashes when `with_text` is false). A store as
+    opened shows every document, withheld ones included (the index beside it is the owner's);
+    a view (ingest.store.view) shows what its audience may see: the server's public side
+    searches an index of the public documents alone, so no total, rank or score depends on a
+    withheld one (api.deps.app_passages)."""
+    from ingest.store.view import StoreView, full_view
+
+    if not isinstance(store, StoreView):
+        store = full_view(store)
     flag = Literal.of(with_text)
     rows = store.select(queries.load("document_texts"), {"withText": flag})
     return [StoredText(r["doc"] or "", r["g"] or "", r["text"] or "", r["hash"]) for r in rows]

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ingest import publication
 from ingest.changes import ChangeLog, log_for
 from ingest.changes import sync as sync_changes
 from ingest.errors import InputError
@@ -74,6 +75,7 @@ class BuildSummary:
     seconds: float = 0.0
     unchanged: int = 0  # files skipped: their graph was built from the same bytes by the same extractor
     fused: str = ""  # what the cross-source fusion made of the store, e.g. "fused 48 claims into 24 events"
+    withheld: int = 0  # documents this build registered as withheld (ingest.publication)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class Outcome:
     document: str | None = None
     text: str | None = field(default=None, repr=False)
     content_hash: str | None = None
+    publication: str | None = None  # what the metadata asks for (ingest.publication), if it does
 
 
 ProcessFn = Callable[[str], Outcome]
@@ -104,6 +107,8 @@ def summary_line(summary: BuildSummary) -> str:
     """The line a build ends with (`casegraph build` and an ingest job's outcome say the same)."""
     rate = summary.documents / summary.seconds if summary.seconds else 0.0
     unchanged = f", {summary.unchanged} unchanged (skipped)" if summary.unchanged else ""
+    if summary.withheld:  # registered withheld by this build (ingest.publication)
+        unchanged += f", {summary.withheld} withheld"
     return (
         f"{summary.documents} documents stored{unchanged}, {summary.triples} triples, "
         f"{len(summary.failures)} failed, {summary.seconds:.1f} s ({rate:.1f} documents/s)"
@@ -220,7 +225,9 @@ def document_text(graph: Graph) -> tuple[str | None, str | None, str | None]:
 def process(path: str) -> Outcome:
     """Read, extract, map and validate one file. Never raises: a problem is an Outcome."""
     try:
-        graph, note = checked_graph(Path(path))
+        facts = facts_for(Path(path))
+        publication = facts.document.publication
+        graph, note = checked_facts_graph(facts, path)
         curated = path.lower().endswith(FACTS_SUFFIXES)
         body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
         document, text, digest = document_text(graph)
@@ -234,6 +241,7 @@ def process(path: str) -> Outcome:
             document=document,
             text=text,
             content_hash=digest,
+            publication=publication,
         )
     except InputError as exc:
         return Outcome(path, problem=exc.problem, source=exc.source)
@@ -289,6 +297,11 @@ class _Writer:
         self.stamps: dict[str, str] = {}
         self.file_hashes: dict[str, str] = {}
         self.version = extractor_version()
+        # Graph IRI -> its registered publication state, read once (ingest.publication).
+        try:
+            self.states = publication.states(store)
+        except Exception:  # a store that cannot say: every state is looked up when set
+            self.states = {}
 
     def fail(self, path: Path, failure: Failure) -> None:
         self.summary.failures.append(failure)
@@ -308,8 +321,13 @@ class _Writer:
             body = outcome.ntriples
             if stamp:
                 body += "\n" + stamp_ntriples(outcome.graph, stamp, self.version)
+            state = publication.build_state(self.states.get(outcome.graph), outcome.publication)
             try:
+                if state == publication.WITHHELD:  # registered first: never readable unregistered
+                    self._set_state(outcome.graph, state)
                 self.store.replace_graph_ntriples(outcome.graph, body)
+                if state == publication.PUBLIC:
+                    self._set_state(outcome.graph, state)
             except Exception as exc:  # a store error on one graph fails that document only...
                 reason = unwritable_reason(exc)
                 if reason:  # ...unless no document could be stored: then the build stops here
@@ -347,6 +365,13 @@ class _Writer:
             self.changes.stored(outcome.graph, outcome.document)
         except Exception as exc:  # the graph is stored; the log catches up on the next build
             self.summary.notes.append(f"the changes log could not record {outcome.graph}: {exc}")
+
+    def _set_state(self, graph: str, state: str) -> None:
+        if self.states.get(graph) != state:
+            publication.set_state(self.store, graph, state)
+            self.states[graph] = state
+            if state == publication.WITHHELD:
+                self.summary.withheld += 1
 
     def _index(self, outcome: Outcome) -> None:
         """The stored graph's text replaces its passages. The graph is the record: an index
@@ -409,12 +434,41 @@ def _skip_unchanged(
         writer.stamps[graph] = stamp
         if stored.get(graph) == (stamp, writer.version):
             writer.summary.unchanged += len(members)
+            _apply_asked_state(writer, graph, [p for _, p in members])
             for _, path in members:
                 if writer.on_progress:
                     writer.on_progress(path, None)
         else:
             todo.extend(members)
     return sorted(todo)
+
+
+def publication_asked(path: Path) -> str | None:
+    """The publication state a file's metadata asks for (its sidecar, or a facts file's
+    `document.publication`), read without building it; None when it asks for none or cannot
+    be read (building it reports that)."""
+    try:
+        if path.suffix.lower() in FACTS_SUFFIXES:
+            import yaml
+
+            document = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("document") or {}
+            value = document.get("publication") if isinstance(document, dict) else None
+        else:
+            from ingest.readers import read_sidecar
+
+            value = read_sidecar(path).get("publication")
+    except Exception:
+        return None
+    return value if value in (publication.PUBLIC, publication.WITHHELD) else None
+
+
+def _apply_asked_state(writer: _Writer, graph: str, paths: list[Path]) -> None:
+    """A file skipped as unchanged still gets the state its metadata asks for now (the stamp
+    leaves `publication:` out): the last file's word, as when they are built."""
+    asked = [a for a in map(publication_asked, paths) if a is not None]
+    if asked:
+        state = publication.build_state(writer.states.get(graph), asked[-1])
+        writer._set_state(graph, state)
 
 
 def _unique_documents(items: list[tuple[int, Path]], writer: _Writer) -> list[tuple[int, Path]]:
@@ -616,6 +670,10 @@ def build(
                 progress = progress or bool(outcome.settled or outcome.crashed)
             idle_rounds = 0 if progress else idle_rounds + 1
     store.flush()
+    try:  # graphs this build replaced, public ones among them, are what the public union holds
+        publication.refresh_union(store)
+    except Exception as exc:
+        summary.notes.append(f"the public union could not be rebuilt: {type(exc).__name__}: {exc}")
     if fuse:
         _refresh_fused_view(store, summary, changes)
     summary.seconds = time.perf_counter() - started
@@ -647,7 +705,7 @@ def _refresh_fused_view(store: Store, summary: BuildSummary, changes: ChangeLog 
     from ingest.ids import fused_graph_iri
 
     try:
-        summary.fused = str(rebuild_fused_graph(store))
+        summary.fused = refresh_fused_views(store)
     except Exception as exc:
         summary.notes.append(f"the fused view could not be rebuilt: {type(exc).__name__}: {exc}")
         return
@@ -655,3 +713,18 @@ def _refresh_fused_view(store: Store, summary: BuildSummary, changes: ChangeLog 
         (changes or log_for(store)).stored(str(fused_graph_iri()))
     except Exception as exc:
         summary.notes.append(f"the changes log could not record the fused view: {exc}")
+
+
+def refresh_fused_views(store: Store) -> str:
+    """The public fused graph from the public documents only (majorities, conflicts and the
+    readable slugs of people never draw on a withheld one) and, while any document is withheld,
+    the full fused graph over all of them for token holders (ingest.publication); what the
+    public one made of the store."""
+    from ingest.store.view import StoreView
+
+    made = str(rebuild_fused_graph(StoreView(store)))
+    if publication.withheld_graphs(store):
+        rebuild_fused_graph(StoreView(store, full=True), into=publication.FULL_FUSED_GRAPH)
+    elif publication.FULL_FUSED_GRAPH in store.named_graphs():
+        store.drop_graph(publication.FULL_FUSED_GRAPH)
+    return made

@@ -49,7 +49,7 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES
 SIDECAR_SUFFIX = ".meta.yaml"
-SIDECAR_FIELDS = ("publishers", "published", "reference", "language", "url", "title", "licence", "text")
+SIDECAR_FIELDS = ("publishers", "published", "reference", "language", "url", "title", "licence", "text", "publication")
 # `text:` says whether the document's full text may be published (its licence allows it):
 # "public", or "passages" (the default: only short passages, evidence quotes and search hits).
 TEXT_PUBLICATION = ("public", "passages")
@@ -118,6 +118,7 @@ def read_document(path: Path) -> SourceDocument:
         text_public=meta.get("text") == "public",
         content_hash=content_hash(raw),
         text=text,
+        publication=meta.get("publication"),
     )
     return SourceDocument(path=path, text=text, record=record, raw=raw)
 
@@ -431,6 +432,10 @@ def _sidecar_value(key: str, value: Any, source: str) -> Any:
         if iso is None:
             raise InputError(source, f"published: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         return iso
+    if key == "publication":
+        if value not in ("public", "withheld"):
+            raise InputError(source, f"publication: {value!r} is not a publication state (use public or withheld)")
+        return value
     if not isinstance(value, (str, int)) or not str(value).strip():
         raise InputError(source, f"{key}: must be a non-empty text")
     text = str(value).strip()

@@ -38,12 +38,33 @@ _SOURCES = (
 
 
 def input_hash(path: Path) -> str:
-    """sha256 of the file's bytes and, if it has one, its sidecar's (NAME.meta.yaml)."""
+    """sha256 of the file's bytes and, if it has one, its sidecar's (NAME.meta.yaml). A
+    sidecar's `publication:` is left out: it says where the graph is served, not what is in it
+    (ingest.publication), so changing it alone rebuilds nothing (the build applies it)."""
     digest = hashlib.sha256(path.read_bytes())
     sidecar = sidecar_for(path)
-    if sidecar is not None:
-        digest.update(b"\x00sidecar\x00" + sidecar.read_bytes())
+    fields = None if sidecar is None else _without_publication(sidecar.read_bytes())
+    if fields:  # a sidecar that says nothing but `publication:` hashes as no sidecar
+        digest.update(b"\x00sidecar\x00" + fields)
     return "sha256:" + digest.hexdigest()
+
+
+def _without_publication(raw: bytes) -> bytes:
+    """The sidecar's fields but `publication`, written out in one canonical form: a sidecar
+    that states a publication and one that does not (an upload of bytes already stored keeps
+    its state and so leaves the field out) hash alike when the rest agrees."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError, ValueError):
+        return raw  # reading it reports the problem
+    if not isinstance(data, dict):
+        return raw
+    rest = {str(k): v for k, v in data.items() if k != "publication"}
+    if not rest:
+        return b""
+    return yaml.safe_dump(rest, sort_keys=True, allow_unicode=True, default_flow_style=False).encode("utf-8")
 
 
 def _model_fingerprint() -> str:

@@ -29,7 +29,10 @@ def test_a_built_text_document_is_named_by_its_headline(tmp_path: Path) -> None:
 
     doc = tmp_path / "report.txt"
     doc.write_text(CASES[0]["text"], encoding="utf-8")
+    from ingest.store.view import full_view
+
     store = connect(tmp_path / "store")
     build([doc], store)
-    rows = store.select("PREFIX dct: <http://purl.org/dc/terms/> SELECT ?t WHERE { GRAPH ?g { ?d dct:title ?t } }")
+    titles = "PREFIX dct: <http://purl.org/dc/terms/> SELECT ?t WHERE { GRAPH ?g { ?d dct:title ?t } }"
+    rows = full_view(store).select(titles)
     assert [r["t"] for r in rows] == [CASES[0]["headline"]]

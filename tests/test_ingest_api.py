@@ -85,11 +85,7 @@ def test_an_upload_becomes_a_stored_document(site: Site) -> None:
     assert lines[0]["document"] == job["document"] and str(lines[0]["content_hash"]).startswith("sha256:")
 
 
-def test_uploads_are_withheld_by_default_once_publication_states_exist(site: Site) -> None:
-    from ingest.readers import SIDECAR_FIELDS
-
-    if "publication" not in SIDECAR_FIELDS:
-        pytest.skip("publication states (ingest.publication) have not landed yet")
+def test_uploads_are_withheld_by_default(site: Site) -> None:
     token = site.ingest_token("withheld-default")
     text = REPORT.replace(CANARY, "Ondrej Vasquillo")
     job = wait_job(site.base, token, upload(site.base, token, text.encode(), "w.txt").json()["job"])
@@ -98,6 +94,43 @@ def test_uploads_are_withheld_by_default_once_publication_states_exist(site: Sit
     assert _graph_of(job) in sparql_graphs(site.base, site.reader)
     public = upload(site.base, token, text.encode() + b"\n", "p.txt", publication="public")
     assert public.status_code == 403  # publishing at once needs curate as well
+
+
+def publish(site: Site, document: str, state: str, token: str | None = None, **kwargs: object) -> httpx.Response:
+    return httpx.put(
+        f"{site.base}/api/documents/{document}/publication",
+        json=kwargs.get("body", {"publication": state}),
+        headers=bearer(token or site.curator),
+        timeout=60,
+    )
+
+
+def test_an_editor_publishes_and_withholds_an_upload_over_http(site: Site) -> None:
+    token = site.ingest_token("editor-flow")
+    text = REPORT.replace(CANARY, "Tamsin Oyelaran-Buck")
+    job = wait_job(site.base, token, upload(site.base, token, text.encode(), "e.txt").json()["job"])
+    graph, document = _graph_of(job), str(job["document"]).rsplit("/", 1)[-1]
+    assert graph not in sparql_graphs(site.base)
+
+    assert publish(site, document, "public", token).status_code == 403  # ingest alone cannot publish
+    anonymous = httpx.put(f"{site.base}/api/documents/{document}/publication", json={"publication": "public"})
+    assert anonymous.status_code == 401
+    assert publish(site, "no-such-document", "public").status_code == 404
+    assert publish(site, "..%2F..%2Fetc", "public").status_code == 404
+    assert publish(site, document, "public", body={"publication": "secret"}).status_code == 422
+
+    answer = publish(site, document, "public")
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"document": document, "publication": "public", "before": "withheld", "changed": True}
+    assert graph in sparql_graphs(site.base)
+    assert publish(site, document, "public").json()["changed"] is False
+
+    assert publish(site, document, "withheld").json()["before"] == "public"
+    assert graph not in sparql_graphs(site.base)  # at once: no public query reads an older snapshot
+    people = httpx.get(f"{site.base}/api/persons", params={"q": "Oyelaran"}, timeout=30).text
+    assert "Oyelaran" not in people
+    trail = [(line["what"], line["who"]) for line in site.audit() if str(line.get("document", "")).endswith(document)]
+    assert ("publish", "token:curator") in trail and ("withhold", "token:curator") in trail
 
 
 def test_the_same_bytes_twice_are_one_document(site: Site) -> None:

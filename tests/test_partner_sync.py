@@ -128,7 +128,7 @@ def test_unknown_graphs_and_path_tricks_are_404(client: TestClient, name: str) -
     assert "root:" not in r.text
 
 
-def test_internal_graphs_are_in_no_dump(client: TestClient) -> None:
+def test_own_graphs_are_in_no_dump(client: TestClient) -> None:
     text = client.get("/dumps/casegraph.nq").text
     assert "urn:x-casegraph:store:" not in text
     assert client.get("/health").json()["graphs"] == 4  # three documents and the fused view

@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from api import conditional
+from api.access import can_read_withheld
 from api.cache import per_store
 from api.conditional import Validators, accepts_gzip, gzip_stream, not_modified
-from api.deps import app_stats, app_store, get_settings, get_store
+from api.deps import app_stats, app_view, get_settings, get_store
 from api.settings import Settings
 from api.void import COMPRESSED, DUMPS, JSONLD_CONTEXT, PREFIXES, void_description
 from ingest.store import Store
@@ -136,10 +137,11 @@ def void(request: Request, format: str | None = None) -> Response:
     state = request.app.state
     settings: Settings = state.settings
     server = _server(request)
-    store = app_store(state)
-    # described once per store version (api.cache)
+    full = can_read_withheld(request)
+    store = app_view(state, full=full)
+    # described once per view and store version (api.cache)
     triples: list[Triple] = per_store(
-        store, f"void:{server}", lambda: void_description(store, settings, server, app_stats(state)["quads"])
+        store, f"void:{server}", lambda: void_description(store, settings, server, app_stats(state, full=full)["quads"])
     )
     if chosen == "text/turtle":
         body = serialize(triples, Format.TURTLE, PREFIXES)

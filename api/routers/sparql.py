@@ -14,9 +14,11 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from api.access import can_read_withheld
 from api.clients import client_of
-from api.deps import app_stats
+from api.deps import app_stats, app_view
 from api.settings import Settings
 from api.sparql.description import PREFIXES, service_description
 from ingest.store import (
@@ -151,6 +153,7 @@ async def sparql(request: Request) -> Response:
             IRI(iri)
         except ValueError:
             return _refuse(f"not an IRI: {iri!r}")
+    visible, hides, default = await run_in_threadpool(visible_graphs, request)
     job: Job = {
         "query": query,
         "accept": request.headers.get("accept"),
@@ -161,6 +164,10 @@ async def sparql(request: Request) -> Response:
         "byte_cap": settings.byte_cap,
         "max_depth": settings.max_query_depth,
         "base_iri": settings.origin + "/sparql",
+        # the graphs the request's view shows (ingest.store.view); None: nothing is hidden
+        "visible_graphs": visible,
+        "union_ok": not hides,
+        "visible_default": default,
     }
     retry = {"Retry-After": str(settings.retry_after)}
     try:
@@ -201,12 +208,19 @@ async def sparql(request: Request) -> Response:
     return Response(outcome["body"], status_code=outcome["status"], media_type=media, headers=headers)
 
 
+def visible_graphs(request: Request) -> tuple[list[str], bool, list[str]]:
+    """The graphs the request's view lets a query read, whether the store hides others, and
+    the graphs of the view's default graph."""
+    view = app_view(request.app.state, full=can_read_withheld(request))
+    return view.visible_graphs(), view.hides(), view.default_graphs()
+
+
 def describe_service(request: Request) -> Response:
     accept = request.headers.get("accept")
     chosen = formats.negotiate(accept, list(formats.GRAPH_TYPES), formats.GRAPH_ALIASES)
     if chosen is None:
         return _refuse("no acceptable format; the service description is in: " + ", ".join(formats.GRAPH_TYPES), 406)
-    stats: dict[str, Any] = app_stats(request.app.state)
+    stats: dict[str, Any] = app_stats(request.app.state, full=can_read_withheld(request))
     origin = request.app.state.settings.origin  # never the Host header (api.public)
     endpoint, void = origin + "/sparql", origin + "/.well-known/void"
     triples = service_description(endpoint, void, triples=stats["quads"])

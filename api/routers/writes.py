@@ -11,6 +11,8 @@ they become, curated facts, and the audit trail for admins.
 - `PUT /api/documents/{id}/facts` (scope `curate`): a curated facts file (YAML, the format of
   docs/facts-format.md) that replaces the document's extraction. Validated first: a bad file
   changes nothing and gets 422 with its problems.
+- `PUT /api/documents/{id}/publication` (scope `curate`): `{"publication": "public"}` or
+  `"withheld"`, as `casegraph publish`/`withhold` (audited; the fused views follow).
 - `GET /api/audit?since=` (scope `admin`): the audit trail, as JSON.
 
 Every route reads the headers (token, scope, size, type) before a byte of the body.
@@ -20,15 +22,16 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from api.auth import require_scope
 from api.limits import TokenBuckets
-from api.writes import WritesOff, inbox_name, publication_field, writer_of
+from api.writes import Writer, inbox_name, publication_field, writer_of
 from ingest import audit
 from ingest.errors import InputError
 from ingest.ids import content_hash, graph_iri
@@ -60,8 +63,15 @@ def _error(status: int, error: str, detail: str | None = None, headers: dict[str
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _writes_off() -> JSONResponse:
+def writes_off_response() -> JSONResponse:
+    """The answer of every write route on a server started without --writable (api.app maps
+    WritesOff to it)."""
     return _error(503, "writes are off", "this server was started without --writable (README: 'Writing over HTTP')")
+
+
+def the_writer(request: Request) -> Writer:
+    """The server's writer, for routes that write (WritesOff -> 503 when there is none)."""
+    return writer_of(request.app.state)
 
 
 def _uploads(request: Request) -> TokenBuckets:
@@ -117,11 +127,8 @@ def _check_request(request: Request, multipart: bool) -> JSONResponse | None:
 async def upload_document(
     request: Request,
     principal: Annotated[Principal, Depends(require_scope("ingest"))],
+    writer: Annotated[Writer, Depends(the_writer)],
 ) -> Response:
-    try:
-        writer = writer_of(request.app.state)
-    except WritesOff:
-        return _writes_off()
     refused = _check_request(request, multipart=True)
     if refused is not None:
         return refused
@@ -201,12 +208,10 @@ def _check_meta(meta: dict[str, Any]) -> str | None:
 
 @router.get("/api/jobs/{job_id}", summary="An ingest job: status and the build's outcome lines")
 def job_status(
-    request: Request, job_id: str, principal: Annotated[Principal, Depends(require_scope("ingest"))]
+    job_id: str,
+    principal: Annotated[Principal, Depends(require_scope("ingest"))],
+    writer: Annotated[Writer, Depends(the_writer)],
 ) -> Response:
-    try:
-        writer = writer_of(request.app.state)
-    except WritesOff:
-        return _writes_off()
     job = writer.jobs.get(job_id) if re.fullmatch(r"[0-9a-f]{16}", job_id) else None
     if job is None or (job.who != principal.name and not principal.has("admin")):
         return _error(404, "not found", "no such job")  # another token's job is not confirmed either
@@ -218,11 +223,8 @@ async def put_facts(
     request: Request,
     document_id: str,
     principal: Annotated[Principal, Depends(require_scope("curate"))],
+    writer: Annotated[Writer, Depends(the_writer)],
 ) -> Response:
-    try:
-        writer = writer_of(request.app.state)
-    except WritesOff:
-        return _writes_off()
     # The whole store, withheld documents included: curators work on uploads before they are public.
     if not DOCUMENT_ID.fullmatch(document_id) or not _graph_exists(writer.store, str(graph_iri(document_id))):
         return _error(404, "not found", "no such document")
@@ -247,6 +249,35 @@ async def put_facts(
             status_code=422,
         )
     return JSONResponse({"document": document_id, "status": "done", "lines": lines})
+
+
+class PublicationChange(BaseModel):
+    publication: Literal["public", "withheld"]
+
+
+@router.put(
+    "/api/documents/{document_id}/publication",
+    summary="Publish or withhold a document (token with scope curate)",
+)
+async def put_publication(
+    document_id: str,
+    change: PublicationChange,
+    principal: Annotated[Principal, Depends(require_scope("curate"))],
+    writer: Annotated[Writer, Depends(the_writer)],
+) -> Response:
+    """Body `{"publication": "public"}` or `{"publication": "withheld"}`. Answers the state
+    before and whether it changed; the fused views follow at once."""
+    # The whole store, withheld documents included: a curate token sees them.
+    if not DOCUMENT_ID.fullmatch(document_id) or not _graph_exists(writer.store, str(graph_iri(document_id))):
+        return _error(404, "not found", "no such document")
+    import anyio
+
+    before, changed = await anyio.to_thread.run_sync(
+        writer.set_publication, principal.name, document_id, change.publication
+    )
+    return JSONResponse(
+        {"document": document_id, "publication": change.publication, "before": before, "changed": changed}
+    )
 
 
 def _graph_exists(store: Store, graph: str) -> bool:

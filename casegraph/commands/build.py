@@ -27,7 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "them in the document's own named graph (replacing that graph if the document was built before). "
             "A failing document is reported on one line (file: problem) and skipped; the rest are stored. "
             "A document may have metadata in a sidecar NAME.meta.yaml (publishers, published, reference, "
-            "language, url, title). Each document is stored as soon as it is validated; a file whose stored graph "
+            "language, url, title, publication: public|withheld; a document is public unless its metadata says "
+            "withheld, and one already withheld stays withheld). Each document is stored as soon as it is validated; "
+            "a file whose stored graph "
             "was built from the same bytes by the same extractor is skipped (see --force), so a build that was "
             "stopped resumes where it stopped. Exit 0 when all succeeded, 1 when some failed, 2 when nothing "
             "could be done or the store can take no more writes (disk full, read-only)."
@@ -146,6 +148,7 @@ def _build_into(store: Store, args: argparse.Namespace, paths: list[Path], missi
     if audit_failed:
         err.print(f"note: the audit trail could not be written: {audit_failed[0]}", markup=False)
     print(f"{summary_line(summary)}, store {args.store} ({len(store)} quads)")
+
     if summary.failures:
         return 1
     return 0 if not missing else 1

@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 from casegraph.commands.common import add_store_option
+from ingest import ids, publication
 from ingest.export import facts_file_name, read_all_facts
 from ingest.facts_yaml import write_facts
 from ingest.store import Store, StoreError, connect
 from ingest.store.rdf import Format, serialize
+from ingest.store.view import full_view
 from ingest.vocab import PREFIXES
 
 PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}
@@ -42,7 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     try:
-        store = connect(args.store, read_only=True)
+        # the owner's copy: every document, withheld ones included, no internal graph
+        store = full_view(connect(args.store, read_only=True))
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -58,6 +61,10 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     if args.format == "facts":
         args.out.mkdir(parents=True, exist_ok=True)
         all_facts = read_all_facts(store)
+        withheld = publication.withheld_graphs(store)
+        for facts in all_facts:
+            if str(ids.graph_iri(facts.document.file)) in withheld:
+                facts.document.publication = publication.WITHHELD
         for facts in all_facts:
             write_facts(facts, args.out / facts_file_name(facts.document.file))
         print(f"{len(all_facts)} facts files written to {args.out}")

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from casegraph.commands.common import add_passages_option, add_store_option, passages_path
-from ingest import audit, changes
+from ingest import audit, changes, publication
 from ingest.passages import PassageIndex, PassageIndexError, rebuild_from
 from ingest.store import Store, StoreError, connect
 from ingest.store.rdf import Format, count_statements
@@ -93,6 +93,7 @@ def load_files(
         except (ValueError, SyntaxError, OSError) as exc:
             problems.append(f"{path}: {str(exc).strip() or type(exc).__name__}")
     store.flush()
+    publication.refresh_union(store)  # loaded graphs are public (ingest.publication)
     return problems
 
 

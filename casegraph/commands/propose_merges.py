@@ -15,6 +15,7 @@ from casegraph.commands.common import add_store_option
 from ingest.queries import load, split
 from ingest.resolve import Entity, ResolverFileError, propose, resolver
 from ingest.store import Store, StoreError, connect
+from ingest.store.view import full_view
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         print("--threshold must be between 0 and 100", file=sys.stderr)
         return 2
     try:
-        store = connect(args.store, read_only=True)
+        store = full_view(connect(args.store, read_only=True))  # withheld documents too, no internal graph
         candidates = propose(entities(store), args.threshold, resolver())
     except (StoreError, ResolverFileError) as exc:
         print(str(exc), file=sys.stderr)

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rdflib import Graph, URIRef
+
 from ingest.fusion.claims import EntityView, read_claims, read_entities, read_quotes, read_same_as
 from ingest.fusion.fuse import Fusion, fuse
 from ingest.fusion.graph import FUSED_GRAPH, fused_graph
 from ingest.fusion.published import fullest_names, published_iris
 from ingest.fusion.rules import Rules, default_rules
-from ingest.store import Store
+from ingest.store import Format, Store
 
 __all__ = ["FUSED_GRAPH", "FusionSummary", "compute_fusion", "rebuild_fused_graph"]
 
@@ -55,6 +57,13 @@ def entity_names(views: list[EntityView]) -> dict[str, str]:
 
 
 def read_fusion(store: Store, rules: Rules | None = None) -> FusionInput:
+    """The claims and entities `store` shows, fused. A store that is not a view is read as the
+    public sees it (ingest.store.view): what is fused from it may be published, and reading
+    it raw would also range over the store's own graphs (its public union repeats every
+    public document)."""
+    from ingest.store.view import public_view
+
+    store = public_view(store)
     rules = rules or default_rules()
     same_as = read_same_as(store)
     quotes = read_quotes(store)
@@ -68,11 +77,22 @@ def compute_fusion(store: Store, rules: Rules | None = None) -> tuple[Fusion, di
     return made.fusion, made.names
 
 
-def rebuild_fused_graph(store: Store, rules: Rules | None = None) -> FusionSummary:
+def rebuild_fused_graph(store: Store, rules: Rules | None = None, *, into: str | None = None) -> FusionSummary:
+    """Fuse what `store` shows (a public view: the public documents only) into the graph `into`
+    (default FUSED_GRAPH). A graph that comes out as it was stored is not written again, so its
+    time, and the ETags that follow it, move only when the fused story changes."""
     rules = rules or default_rules()
     made = read_fusion(store, rules)
     fusion = made.fusion
-    triples = store.replace_graph(fused_graph(fusion, made.names, rules, made.published))
+    graph = fused_graph(fusion, made.names, rules, made.published)
+    if into is not None and into != str(FUSED_GRAPH):
+        renamed = Graph(identifier=URIRef(into))
+        for prefix, ns in graph.namespaces():
+            renamed.bind(prefix, ns)
+        for triple in graph:
+            renamed.add(triple)
+        graph = renamed
+    triples = len(graph) if _unchanged(store, graph) else store.replace_graph(graph)
     store.flush()
     return FusionSummary(
         claims=fusion.claims,
@@ -81,3 +101,24 @@ def rebuild_fused_graph(store: Store, rules: Rules | None = None) -> FusionSumma
         proceedings=len(fusion.proceedings),
         triples=triples,
     )
+
+
+def _unchanged(store: Store, graph: Graph) -> bool:
+    """Whether the store already holds exactly `graph`: compared as N-Triples lines, the new
+    graph first put through a store in memory, which writes literals as stores keep them
+    (Oxigraph stores an xsd:nonNegativeInteger as an xsd:integer)."""
+    from ingest.store import memory_store
+
+    name = str(graph.identifier)
+    try:
+        stored = b"".join(store.export(Format.NTRIPLES, [name])).decode("utf-8")
+    except Exception:  # a store that cannot say: write
+        return False
+    scratch = memory_store()
+    try:
+        scratch.replace_graph(graph)
+        new = b"".join(scratch.export(Format.NTRIPLES, [name])).decode("utf-8")
+    finally:
+        scratch.close()
+    lines = {line.strip() for line in stored.splitlines() if line.strip()}
+    return bool(lines) and lines == {line.strip() for line in new.splitlines() if line.strip()}

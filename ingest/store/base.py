@@ -12,11 +12,11 @@ deadline, a server backend sets a client timeout and the server's own limit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypedDict, runtime_checkable
+from typing import Any, NotRequired, Protocol, TypedDict, runtime_checkable
 
 from rdflib import Graph
 
@@ -26,21 +26,35 @@ from ingest.store.terms import Quad, Term, Triple
 Row = dict[str, str | None]
 
 
-# Graphs a store keeps about its own writes (when each graph was written on a server, the
-# changes log of ingest.changes): never statements of the dataset, so graph lists, counts and
-# exports leave them out, and their owners read them by name. Other internal graphs
-# (urn:x-casegraph:store:..., ingest.publication's registry) are listed and left to the views
-# that hide them.
+# Graphs a store keeps for itself: when each graph was written on a server, the changes log of
+# ingest.changes, and the public union (ingest.publication: one copy of the public documents'
+# statements, the public side's default graph, rebuilt with the data). None of them is a
+# statement of the dataset, so graph lists, counts and exports leave them out (a reader ranging
+# over the listed graphs never counts a document twice) and their owners read them by name.
+# Other internal graphs (urn:x-casegraph:store:..., ingest.publication's registry and the full
+# fused view) are listed and left to the views that hide them.
 INTERNAL_PREFIX = "urn:x-casegraph:store:"
-STORE_LOGS = frozenset({INTERNAL_PREFIX + "graph-times", INTERNAL_PREFIX + "changes"})
+PUBLIC_UNION_GRAPH = INTERNAL_PREFIX + "public-union"
+STORE_OWN_GRAPHS = frozenset({INTERNAL_PREFIX + "graph-times", INTERNAL_PREFIX + "changes", PUBLIC_UNION_GRAPH})
 
 
-def is_store_log(graph: str) -> bool:
-    return graph in STORE_LOGS
+def is_store_own_graph(graph: str) -> bool:
+    return graph in STORE_OWN_GRAPHS
 
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query may read, in place of the whole store (a view that hides some graphs,
+    ingest.store.view): the default graph is the union of `default` (plus the store's own
+    default graph when `store_default`), and GRAPH ranges over `named` alone."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+    store_default: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,16 @@ class Job(TypedDict):
     byte_cap: int  # the serialised body stays under this many bytes (rows past it are cut)
     max_depth: int  # bracket nesting; the parse tree's depth limit follows from it
     base_iri: str | None  # relative IRIs in the query resolve against the endpoint's URL
+    # The only graphs the query may see (a view's, ingest.store.view); absent or None: every
+    # graph. A dataset the request or the query names is cut to these, and a graph outside
+    # them is answered exactly as a graph the store does not hold (ingest.store.public.dataset).
+    visible_graphs: NotRequired[list[str] | None]
+    # With them: True when the store's own union default graph shows nothing outside them, so a
+    # query that names no dataset may read it (fast) instead of the graphs listed by name.
+    union_ok: NotRequired[bool]
+    # ...else the graphs whose union is the default graph of a query that names no dataset (a
+    # view's one-graph public union and the fused view, ingest.store.view); absent: the visible ones.
+    visible_default: NotRequired[list[str] | None]
 
 
 class Outcome(TypedDict):
@@ -116,25 +140,45 @@ class Store(Protocol):
     dialect: str
 
     # reading
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True) -> list[Row]:
+    def select(
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+        dataset: Dataset | None = None,
+    ) -> list[Row]:
         """Run a SELECT; rows of plain strings (None for unbound). `bindings` (name -> Term) are
         substituted as RDF terms, never pasted into the text. `union`: the default graph is the
-        union of all graphs (else the store's default graph alone)."""
+        union of all graphs (else the store's default graph alone). `dataset`: read only those
+        graphs (then `union` is not used); the query's own FROM clauses are replaced."""
         ...
 
     def select_terms(
-        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+        dataset: Dataset | None = None,
     ) -> Iterator[dict[str, Term | None]]:
         """The same, with each value as a term."""
         ...
 
-    def statements(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[Quad]:
+    def statements(
+        self, query: str, bindings: Mapping[str, Any] | None = None, *, dataset: Dataset | None = None
+    ) -> Iterator[Quad]:
         """A SELECT whose rows bind ?s ?p ?o and ?g (unbound: the default graph), as quads: a
         description keeps each statement's graph, which CONSTRUCT cannot."""
         ...
 
     def construct(
-        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+        dataset: Dataset | None = None,
     ) -> Iterator[Triple]: ...
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
@@ -149,7 +193,7 @@ class Store(Protocol):
         ...
 
     def named_graphs(self) -> list[str]:
-        """The named graphs (the store's logs, STORE_LOGS, left out)."""
+        """The named graphs (the store's logs, STORE_OWN_GRAPHS, left out)."""
         ...
 
     def graphs(self) -> list[GraphInfo]:
@@ -180,6 +224,12 @@ class Store(Protocol):
         ...
 
     def drop_graph(self, name: str) -> None: ...
+
+    def update(self, request: str, touched: Sequence[str] = ()) -> None:
+        """Apply a SPARQL 1.1 Update in one transaction; the graphs `touched` count as written
+        now (Store.graphs, last_modified). For the store's own bookkeeping (the publication
+        registry, ingest.publication), never for text from outside."""
+        ...
 
     def load_file(self, path: Path, fmt: Format) -> None:
         """Load a file in one transaction."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ingest.store import rdf
-from ingest.store.base import GraphInfo, PublicQueries, QueryOptions, Row, StoreError, is_store_log
+from ingest.store.base import Dataset, GraphInfo, PublicQueries, QueryOptions, Row, StoreError, is_store_own_graph
 from ingest.store.rdf import Format
 from ingest.store.terms import Quad, Term, Triple
 
@@ -210,6 +210,10 @@ class EmbeddedStore:
         self.store.update(f"DROP SILENT GRAPH <{name}>")
         self._forget(name)
 
+    def update(self, request: str, touched: Sequence[str] = ()) -> None:
+        self.store.update(request)
+        self._touch(list(touched))
+
     def _touch_all(self) -> None:
         # A loaded file may add to any graph: all count as changed (a time too new costs a
         # cache entry, a time too old would serve stale pages).
@@ -240,34 +244,57 @@ class EmbeddedStore:
             raise StoreError(f"{target}: cannot write the backup: {exc}") from exc
 
     # reading ------------------------------------------------------------------------------
-    def _solutions(self, query: str, bindings: Mapping[str, Any] | None, union: bool) -> Any:
-        return self.store.query(query, use_default_graph_as_union=union, substitutions=_terms(bindings))
+    def _solutions(
+        self, query: str, bindings: Mapping[str, Any] | None, union: bool, dataset: Dataset | None = None
+    ) -> Any:
+        if dataset is None:
+            return self.store.query(query, use_default_graph_as_union=union, substitutions=_terms(bindings))
+        return self.store.query(query, substitutions=_terms(bindings), **ox_dataset(dataset))
 
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True) -> list[Row]:
-        result = self._solutions(query, bindings, union)
+    def select(
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+        dataset: Dataset | None = None,
+    ) -> list[Row]:
+        result = self._solutions(query, bindings, union, dataset)
         names = [v.value for v in result.variables]
         return [{n: None if (t := sol[n]) is None else t.value for n in names} for sol in result]
 
     def select_terms(
-        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+        dataset: Dataset | None = None,
     ) -> Iterator[dict[str, Term | None]]:
-        result = self._solutions(query, bindings, union)
+        result = self._solutions(query, bindings, union, dataset)
         names = [v.value for v in result.variables]
         for sol in result:
             yield {n: rdf.from_ox(sol[n]) for n in names}
 
-    def statements(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[Quad]:
-        for s in self._solutions(query, bindings, True):
+    def statements(
+        self, query: str, bindings: Mapping[str, Any] | None = None, *, dataset: Dataset | None = None
+    ) -> Iterator[Quad]:
+        for s in self._solutions(query, bindings, True, dataset):
             yield Quad(rdf.from_ox(s["s"]), rdf.from_ox(s["p"]), rdf.from_ox(s["o"]), rdf.from_ox(s["g"]))
 
     def construct(
-        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+        dataset: Dataset | None = None,
     ) -> Iterator[Triple]:
-        for t in self._solutions(query, bindings, union):
+        for t in self._solutions(query, bindings, union, dataset):
             yield Triple(rdf.from_ox(t.subject), rdf.from_ox(t.predicate), rdf.from_ox(t.object))
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
-        if graph is None and not self._internal_graphs():
+        if graph is None and not self._own_graphs():
             names: list[Any] = [None]
         elif graph is None:  # the default graph and every named graph but the store's logs
             names = [ox.DefaultGraph()] + [ox.NamedNode(g) for g in self.named_graphs()]
@@ -308,10 +335,10 @@ class EmbeddedStore:
             yield ox.serialize([], format=oxfmt) or b""
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs() if not is_store_log(g.value))
+        return sorted(g.value for g in self.store.named_graphs() if not is_store_own_graph(g.value))
 
-    def _internal_graphs(self) -> list[Any]:
-        return [g for g in self.store.named_graphs() if is_store_log(g.value)]
+    def _own_graphs(self) -> list[Any]:
+        return [g for g in self.store.named_graphs() if is_store_own_graph(g.value)]
 
     def graphs(self) -> list[GraphInfo]:
         fallback = None if self.path is None else files_modified(self.path)
@@ -328,13 +355,25 @@ class EmbeddedStore:
         return max(candidates) if candidates else None
 
     def __len__(self) -> int:
-        internal = sum(1 for g in self._internal_graphs() for _ in self.store.quads_for_pattern(None, None, None, g))
-        return len(self.store) - internal
+        own = 0
+        for graph in self._own_graphs():  # counted by the engine: the public union is most of a store
+            rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}", union=False)
+            own += int(rows[0]["n"] or 0)
+        return len(self.store) - own
 
     def public_queries(self, options: QueryOptions) -> PublicQueries:
         if self.path is None:
             raise StoreError("an in-memory store has no public query service (its workers open a directory)")
         return public_queries(self.path, options)
+
+
+def ox_dataset(dataset: Dataset) -> dict[str, Any]:
+    """pyoxigraph's query arguments for `dataset`. Both lists are always given: pyoxigraph reads
+    a missing `named_graphs` as every named graph of the store."""
+    default: list[Any] = [ox.NamedNode(g) for g in dataset.default]
+    if dataset.store_default:
+        default.append(ox.DefaultGraph())
+    return {"default_graph": default, "named_graphs": [ox.NamedNode(g) for g in dataset.named]}
 
 
 def public_queries(path: Path, options: QueryOptions) -> PublicQueries:

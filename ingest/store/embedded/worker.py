@@ -24,7 +24,9 @@ from ingest.store.base import Job, Outcome
 
 # The public query policy (what is refused, the result formats, the sandbox) is the API's; a
 # backend applies it where the query runs.
+from ingest.store.embedded import ox_dataset
 from ingest.store.public import formats, results, sandbox
+from ingest.store.public.dataset import public_dataset
 from ingest.store.public.guard import QueryRefused, inspect
 from ingest.store.terms import Literal, Triple
 
@@ -42,7 +44,10 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         return formats.not_acceptable(form)
 
     options: dict[str, Any] = {"base_iri": job["base_iri"]}
-    if job["default_graphs"] is None and job["named_graphs"] is None:
+    restricted = public_dataset(job, inspection)
+    if restricted is not None:  # a view's visible graphs only (ingest.store.view)
+        options.update(ox_dataset(restricted))
+    elif job["default_graphs"] is None and job["named_graphs"] is None:
         # The union of all graphs is the default graph, unless the query says FROM.
         options["use_default_graph_as_union"] = not inspection.has_dataset
     else:  # the protocol dataset replaces the query's own (SPARQL 1.1 Protocol 2.1.4)

@@ -135,6 +135,29 @@ class Inspection:
     has_dataset: bool  # the query names its own dataset (FROM / FROM NAMED)
     tree_depth: int
     tree_size: int
+    # The IRIs of its FROM and FROM NAMED clauses (prefixes and BASE applied; an IRI still
+    # relative resolves against the endpoint's URL, ingest.store.public.dataset).
+    from_default: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+
+
+def _dataset_clauses(tree: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from rdflib.plugins.sparql.algebra import translatePrologue
+
+    query = tree[1]
+    # not .get(): a CompValue answers a missing key with its own name
+    clauses = query["datasetClause"] if "datasetClause" in query else []  # noqa: SIM401
+    if not clauses:
+        return (), ()
+    prologue = translatePrologue(tree[0], None)
+    default: list[str] = []
+    named: list[str] = []
+    for clause in clauses:
+        if "default" in clause:
+            default.append(str(prologue.absolutize(clause["default"])))
+        else:
+            named.append(str(prologue.absolutize(clause["named"])))
+    return tuple(default), tuple(named)
 
 
 @dataclass(frozen=True)
@@ -243,4 +266,5 @@ def inspect(query: str, max_depth: int = 40, max_tree_size: int = 200_000) -> In
     form = tree[1].name.removesuffix("Query").upper()
     if form not in FORMS:
         raise QueryRefused(f"not a query: {form}")
-    return Inspection(form, "DatasetClause" in shape.names, shape.depth, shape.size)
+    from_default, from_named = _dataset_clauses(tree)
+    return Inspection(form, "DatasetClause" in shape.names, shape.depth, shape.size, from_default, from_named)

@@ -15,7 +15,7 @@ list, the counts and the exports.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,13 +27,14 @@ from rdflib import Graph
 from ingest.store import rdf
 from ingest.store.base import (
     INTERNAL_PREFIX,
-    STORE_LOGS,
+    STORE_OWN_GRAPHS,
+    Dataset,
     GraphInfo,
     PublicQueries,
     QueryOptions,
     Row,
     StoreError,
-    is_store_log,
+    is_store_own_graph,
 )
 from ingest.store.rdf import Format
 from ingest.store.remote import virtuoso
@@ -42,10 +43,11 @@ from ingest.store.terms import IRI, Quad, Term, Triple
 
 META_GRAPH = INTERNAL_PREFIX + "graph-times"
 # The store's logs (graph times, the changes log), left out of counts.
-_LOGS = ", ".join(f"<{g}>" for g in sorted(STORE_LOGS))
+_LOGS = ", ".join(f"<{g}>" for g in sorted(STORE_OWN_GRAPHS))
 # Virtuoso has no default graph of its own (its default graph is the union of all graphs): what
 # the protocol calls the store's default graph lives there in this named graph instead.
 DEFAULT_GRAPH = "urn:x-casegraph:store:default-graph"
+EMPTY_GRAPH = INTERNAL_PREFIX + "empty"  # never written: an empty default graph
 # A private predicate: no document graph can say it of itself.
 MODIFIED = "urn:x-casegraph:store:modified"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
@@ -193,13 +195,16 @@ class RemoteStore:
             raise self._fail("a query", r)
         return r.content
 
-    def _query(self, query: str, accept: str, union: bool) -> bytes:
-        params = self.settings.union_params(union)
+    def _query(self, query: str, accept: str, union: bool, dataset: Dataset | None = None) -> bytes:
+        # A dataset goes in the form body (default-graph-uri / named-graph-uri, SPARQL 1.1
+        # Protocol 2.1.3), where a list of thousands of graphs fits; it replaces the query's own.
+        params = self.settings.union_params(union) if dataset is None else {}
+        form = as_form([("query", query), *(protocol_dataset(dataset, self.settings) if dataset is not None else [])])
         try:
             r = self.client.post(
                 self.settings.url(self.settings.query),
                 params=params,
-                data={"query": query},
+                data=form,
                 headers={"Accept": accept},
             )
         except httpx.HTTPError as exc:
@@ -285,6 +290,10 @@ class RemoteStore:
     def drop_graph(self, name: str) -> None:
         iri = IRI(name)
         self._update(f"DROP SILENT GRAPH {iri} ;\nDELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {iri} <{MODIFIED}> ?t }} }}")
+
+    def update(self, request: str, touched: Sequence[str] = ()) -> None:
+        stamp = self._stamp(list(touched))
+        self._update(request + (" ;\n" + stamp if stamp else ""))
 
     def load_file(self, path: Path, fmt: Format) -> None:
         """One request per graph of the file (Graph Store POST), or, on Oxigraph, the whole file
@@ -395,32 +404,51 @@ class RemoteStore:
             query, bindings = virtuoso.adapt(query, bindings)
         return bind(query, bindings)
 
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True) -> list[Row]:
+    def select(
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+        dataset: Dataset | None = None,
+    ) -> list[Row]:
         accept = self.settings.results_type
-        return rdf.result_values(self._query(self._text(query, bindings), accept, union), accept)
+        return rdf.result_values(self._query(self._text(query, bindings), accept, union, dataset), accept)
 
     def select_terms(
-        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+        dataset: Dataset | None = None,
     ) -> Iterator[dict[str, Term | None]]:
         accept = self.settings.results_type
-        answer = rdf.parse_results(self._query(self._text(query, bindings), accept, union), accept)
+        answer = rdf.parse_results(self._query(self._text(query, bindings), accept, union, dataset), accept)
         if isinstance(answer, bool):
             raise StoreError("an ASK answer where rows were expected")
         names, rows = answer
         for row in rows:
             yield dict(zip(names, row, strict=True))
 
-    def statements(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[Quad]:
-        for row in self.select_terms(query, bindings):
+    def statements(
+        self, query: str, bindings: Mapping[str, Any] | None = None, *, dataset: Dataset | None = None
+    ) -> Iterator[Quad]:
+        for row in self.select_terms(query, bindings, dataset=dataset):
             graph = row.get("g")
             if isinstance(graph, IRI) and graph.value == DEFAULT_GRAPH:
                 graph = None
             yield Quad(row["s"], row["p"], row["o"], graph if isinstance(graph, IRI) else None)  # type: ignore[arg-type]
 
     def construct(
-        self, query: str, bindings: Mapping[str, Any] | None = None, *, union: bool = True
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        union: bool = True,
+        dataset: Dataset | None = None,
     ) -> Iterator[Triple]:
-        data = self._query(self._text(query, bindings), Format.NTRIPLES.media_type, union)
+        data = self._query(self._text(query, bindings), Format.NTRIPLES.media_type, union, dataset)
         for quad in rdf.parse(data, Format.NTRIPLES):
             yield quad.triple
 
@@ -458,9 +486,11 @@ class RemoteStore:
                 f"SELECT DISTINCT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{MODIFIED}> ?t }} "
                 "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }"
             )
-            return sorted(g for r in rows if (g := r["g"]) is not None and g != DEFAULT_GRAPH and not is_store_log(g))
+            return sorted(
+                g for r in rows if (g := r["g"]) is not None and g != DEFAULT_GRAPH and not is_store_own_graph(g)
+            )
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
-        return sorted(g for r in rows if (g := r["g"]) is not None and not is_store_log(g))
+        return sorted(g for r in rows if (g := r["g"]) is not None and not is_store_own_graph(g))
 
     def graphs(self) -> list[GraphInfo]:
         times = self._times()
@@ -497,6 +527,28 @@ class RemoteStore:
 
     def public_queries(self, options: QueryOptions) -> PublicQueries:
         return public_queries(self.settings, options)
+
+
+def as_form(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:
+    """Form fields for httpx, which takes a repeated field as a list."""
+    form: dict[str, list[str]] = {}
+    for key, value in pairs:
+        form.setdefault(key, []).append(value)
+    return {k: v[0] if len(v) == 1 else v for k, v in form.items()}
+
+
+def protocol_dataset(dataset: Dataset, settings: ServerSettings) -> list[tuple[str, str]]:
+    """`dataset` as SPARQL Protocol parameters. The store's own default graph has no IRI in the
+    protocol: on Virtuoso it lives in a named graph of its own (DEFAULT_GRAPH), which is then
+    named; elsewhere it is left out (the project keeps nothing there: document graphs are named).
+    With neither list a server would read its whole store: an empty default graph (a graph
+    nobody writes) then names the dataset, which has no named graphs."""
+    default = list(dataset.default)
+    if dataset.store_default and settings.virtuoso:
+        default.append(DEFAULT_GRAPH)
+    if not default and not dataset.named:
+        return [("default-graph-uri", EMPTY_GRAPH)]
+    return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in dataset.named]
 
 
 def public_queries(settings: ServerSettings, options: QueryOptions) -> PublicQueries:

@@ -20,9 +20,10 @@ from ingest.store import rdf
 from ingest.store.base import Job, Outcome, PoolBusy, QueryOptions, QueryTimeout
 from ingest.store.fairness import FairGate
 from ingest.store.public import formats, results
+from ingest.store.public.dataset import public_dataset
 from ingest.store.public.guard import QueryRefused, inspect
 from ingest.store.rdf import Format
-from ingest.store.remote import ServerSettings
+from ingest.store.remote import ServerSettings, as_form, protocol_dataset
 
 TSV = "text/tab-separated-values"
 NTRIPLES = "application/n-triples"
@@ -90,7 +91,11 @@ class RemoteQueries:
         if remaining <= 0:
             raise QueryTimeout
         params: list[tuple[str, Any]] = []
-        if job["default_graphs"] is None and job["named_graphs"] is None:
+        restricted = public_dataset(job, inspection)
+        in_body: list[tuple[str, str]] = []
+        if restricted is not None:  # a view's visible graphs only (ingest.store.view), in the body
+            in_body = protocol_dataset(restricted, self.settings)
+        elif job["default_graphs"] is None and job["named_graphs"] is None:
             if not inspection.has_dataset:
                 params += list(self.settings.union_params(True).items())
         else:  # the protocol dataset replaces the query's own (SPARQL 1.1 Protocol 2.1.4)
@@ -101,7 +106,7 @@ class RemoteQueries:
         select_type = formats.RESULTS_XML if self.settings.virtuoso else TSV
         accept = NTRIPLES if graph_result else (select_type if form == "SELECT" else formats.RESULTS_JSON)
         try:
-            body, cut = await self._fetch(job, params, accept, remaining)
+            body, cut = await self._fetch(job, params, accept, remaining, in_body)
         except _ServerStopped:
             self.killed += 1
             raise QueryTimeout from None
@@ -145,7 +150,9 @@ class RemoteQueries:
             out = rdf.serialize(triples, fmt)
         return {"status": 200, "media_type": media_type, "body": out, "truncated": truncated, "rows": len(triples)}
 
-    async def _fetch(self, job: Job, params: list[tuple[str, Any]], accept: str, timeout: float) -> tuple[bytes, bool]:
+    async def _fetch(
+        self, job: Job, params: list[tuple[str, Any]], accept: str, timeout: float, form: list[tuple[str, str]]
+    ) -> tuple[bytes, bool]:
         """The answer's first lines: up to the row cap (plus the header) and twice the byte cap
         (the line syntax is wordier than most result formats); True when lines were left. An XML
         result is counted and cut by its <result> elements instead."""
@@ -159,7 +166,7 @@ class RemoteQueries:
             "POST",
             self.settings.url(self.settings.query),
             params=params,
-            data={"query": job["query"]},
+            data=as_form([("query", job["query"]), *form]),
             headers={"Accept": accept},
             timeout=httpx.Timeout(timeout),
         )
