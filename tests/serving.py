@@ -89,7 +89,7 @@ def load_store(path: Path, *files: Path) -> Path:
 
 
 @contextmanager
-def running_server(store: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
+def running_server(store: Path | str, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Start `casegraph serve` on a free port; yield its base URL once /health answers."""
     port = free_port()
     proc = subprocess.Popen(

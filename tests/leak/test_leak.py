@@ -1,6 +1,7 @@
 """The leak suite (issue 13 item 2): a withheld document leaks through no public path.
 
-Two stores are built with `casegraph build` and served with `casegraph serve`:
+Two stores are built with `casegraph build` and served with `casegraph serve`, on the embedded
+backend and on two Oxigraph servers (the remote backend):
 
 - the attacked one: the sample corpus plus two withheld reports (tests/leak/corpus): a canary
   with strings found nowhere else (a defender, her lawyer, an NGO, a court, a detention centre,
@@ -21,6 +22,7 @@ every syntax, DUMPS, SPARQL_ATTACKS, the service description, VoID, /health, pas
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -35,6 +37,7 @@ import pytest
 from rdflib import Dataset
 
 from tests.serving import ROOT, running_server
+from tests.store_servers import OXIGRAPH_MISSING, oxigraph_binary, oxigraph_server
 
 CORPUS = Path(__file__).parent / "corpus"
 SAMPLE = ROOT / "data" / "documents"
@@ -156,26 +159,36 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _build(store: Path, *folders: Path) -> None:
+def _build(store: Path | str, *folders: Path) -> None:
     done = _cli("build", "--store", str(store), "--quiet", *map(str, folders))
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+def stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The attacked and the oracle store, on each backend: embedded directories, or two
+    Oxigraph servers started here (the remote backend, issue 11)."""
     root = tmp_path_factory.mktemp("leak")
-    attacked, oracle = root / "attacked", root / "oracle"
-    _build(oracle, SAMPLE)
-    _build(attacked, SAMPLE, CORPUS)
-    added = _cli("tokens", "add", "partner", "--scope", "read-withheld", "--store", str(attacked))
-    assert added.returncode == 0, added.stderr
-    token = root / "token"
-    token.write_text(added.stdout.strip().splitlines()[-1], encoding="utf-8")
-    return {"attacked": attacked, "oracle": oracle, "token": token}
+    with contextlib.ExitStack() as servers:
+        if request.param == "embedded":
+            attacked: Path | str = root / "attacked"
+            oracle: Path | str = root / "oracle"
+        else:
+            if oxigraph_binary() is None:
+                pytest.skip(OXIGRAPH_MISSING)
+            attacked = servers.enter_context(oxigraph_server(root / "attacked-db"))
+            oracle = servers.enter_context(oxigraph_server(root / "oracle-db"))
+        _build(oracle, SAMPLE)
+        _build(attacked, SAMPLE, CORPUS)
+        added = _cli("tokens", "add", "partner", "--scope", "read-withheld", "--store", str(attacked))
+        assert added.returncode == 0, added.stderr
+        token = root / "token"
+        token.write_text(added.stdout.strip().splitlines()[-1], encoding="utf-8")
+        yield {"attacked": attacked, "oracle": oracle, "token": token, "backend": request.param}
 
 
 @pytest.fixture(scope="module")
-def servers(stores: dict[str, Path]) -> Iterator[dict[str, str]]:
+def servers(stores: dict[str, Any]) -> Iterator[dict[str, str]]:
     with running_server(stores["attacked"]) as attacked, running_server(stores["oracle"]) as oracle:
         yield {"attacked": attacked, "oracle": oracle}
 
@@ -355,9 +368,12 @@ def _copy_store(store: Path, target: Path) -> Path:
     return target / store.name
 
 
-def test_a_token_sees_it_publish_shows_it_and_withhold_takes_it_back(stores: dict[str, Path], tmp_path: Path) -> None:
+def test_a_token_sees_it_publish_shows_it_and_withhold_takes_it_back(stores: dict[str, Any], tmp_path: Path) -> None:
+    """On a copy of the embedded store (the module's servers keep reading the original); on a
+    server, on the attacked store itself, which the test leaves withheld again."""
     token = stores["token"].read_text(encoding="utf-8").strip()
-    stores = {**stores, "attacked": _copy_store(stores["attacked"], tmp_path / "copy")}
+    if stores["backend"] == "embedded":
+        stores = {**stores, "attacked": _copy_store(stores["attacked"], tmp_path / "copy")}
     with running_server(stores["attacked"]) as base:
         seen = _get(base, "/api/persons?q=Quennemore", headers={"Authorization": f"Bearer {token}"})
         assert seen.status_code == 200 and "Quennemore" in seen.text
