@@ -227,3 +227,21 @@ def test_publish_and_withhold_say_what_changed_and_refuse_what_is_not_a_document
     assert out.stdout == ""
     out = _cli("withhold", "--store", str(built), str(fused_graph_iri()))
     assert out.returncode == 2 and "a fused view, not a document" in out.stderr
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "facts"])
+def test_export_public_leaves_withheld_documents_out_and_the_owners_export_keeps_them(
+    built: Path, tmp_path: Path, fmt: str
+) -> None:
+    public, owner = tmp_path / f"public-{fmt}", tmp_path / f"owner-{fmt}"
+    assert _cli("export", "--store", str(built), "--format", fmt, "--out", str(public), "--public").returncode == 0
+    assert _cli("export", "--store", str(built), "--format", fmt, "--out", str(owner)).returncode == 0
+    if fmt == "facts":
+        names = sorted(p.name for p in public.iterdir())
+        assert HIDDEN.name not in names and len(names) == len(FILES) - 1
+        assert (owner / HIDDEN.name).is_file()
+        assert "publication: withheld" in (owner / HIDDEN.name).read_text(encoding="utf-8")
+    else:
+        assert HIDDEN_GRAPH not in public.read_text(encoding="utf-8")
+        assert HIDDEN_GRAPH in owner.read_text(encoding="utf-8")
+        assert "urn:x-casegraph:store:" not in public.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""casegraph export [--store DIR] --format facts|trig|nquads|turtle|jsonld|ftm --out PATH"""
+"""casegraph export [--store DIR] --format facts|trig|nquads|turtle|jsonld|ftm --out PATH [--public]"""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ingest.export import facts_file_name, read_all_facts
 from ingest.facts_yaml import write_facts
 from ingest.store import Store, StoreError, connect
 from ingest.store.rdf import Format, serialize
-from ingest.store.view import full_view
+from ingest.store.view import full_view, public_view
 from ingest.vocab import PREFIXES
 
 PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}
@@ -39,13 +39,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_store_option(p)
     p.add_argument("--format", required=True, choices=["facts", *RDF_FORMATS, "ftm"])
     p.add_argument("--out", required=True, type=Path, help="folder (facts) or file (RDF, ftm); '-' for stdout")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="export what the public sees: no withheld document, the public fused view (default: every document)",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        # the owner's copy: every document, withheld ones included, no internal graph
-        store = full_view(connect(args.store, read_only=True))
+        # the owner's copy (every document, withheld ones included, no internal graph), or,
+        # --public, the public's: for a copy meant to be published
+        raw = connect(args.store, read_only=True)
+        store = public_view(raw) if args.public else full_view(raw)
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return 2
