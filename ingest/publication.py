@@ -134,19 +134,9 @@ def public_changed(store: Store) -> datetime | None:
     """When a state change last altered what the public sees (None: never)."""
     store = _raw(store)
     rows = store.select(f"SELECT ?t WHERE {{ GRAPH <{REGISTRY}> {{ <{REGISTRY}> <{CHANGED}> ?t }} }}", union=False)
-    stamps = [_parse(r["t"]) for r in rows]
+    stamps = [base.parse_time(r["t"]) for r in rows]
     known = [s for s in stamps if s is not None]
     return max(known) if known else None
-
-
-def _parse(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _now() -> str:

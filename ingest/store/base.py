@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NotRequired, Protocol, TypedDict, runtime_checkable
 
@@ -40,6 +40,18 @@ STORE_OWN_GRAPHS = frozenset({INTERNAL_PREFIX + "graph-times", INTERNAL_PREFIX +
 
 def is_store_own_graph(graph: str) -> bool:
     return graph in STORE_OWN_GRAPHS
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An xsd:dateTime as a store writes it (UTC when it names no zone); None when absent or
+    unreadable."""
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 class StoreError(Exception):

@@ -35,6 +35,7 @@ from ingest.store.base import (
     Row,
     StoreError,
     is_store_own_graph,
+    parse_time,
 )
 from ingest.store.rdf import Format
 from ingest.store.remote import virtuoso
@@ -146,16 +147,6 @@ LOAD_BYTES_PER_SECOND = 250_000
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 class RemoteStore:
@@ -498,11 +489,11 @@ class RemoteStore:
 
     def _times(self) -> dict[str, datetime | None]:
         rows = self.select(f"SELECT ?g ?t WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{MODIFIED}> ?t }} }}", union=False)
-        return {r["g"] or "": _parse_time(r["t"]) for r in rows}
+        return {r["g"] or "": parse_time(r["t"]) for r in rows}
 
     def last_modified(self) -> datetime | None:
         rows = self.select(f"SELECT (MAX(?t) AS ?last) WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{MODIFIED}> ?t }} }}")
-        return _parse_time(rows[0]["last"]) if rows else None
+        return parse_time(rows[0]["last"]) if rows else None
 
     def __len__(self) -> int:
         if self.settings.virtuoso:  # the stamped graphs (the default graph's stand-in among them)
