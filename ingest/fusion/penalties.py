@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from ingest import number_words
 from ingest.fusion.rules import Rules
 from ingest.fusion.values import Relation, Resolution, Statement, Value, ValueGroup, resolve
 from ingest.names import fold
@@ -24,25 +25,7 @@ OTHER = "other"
 # Where a penalty's text divides into parts: semicolons, and ", and" / " and" / "," before
 # a word that opens a part of a penalty (the kind patterns decide what the part is).
 _SPLIT = re.compile(r"\s*;\s*|\s*,?\s+and\s+(?=(?:a\s+|an\s+)?\w)|\s*,\s+(?=(?:a|an|and|plus)\b)", re.IGNORECASE)
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-}
+_NUMBER_WORDS = number_words.counts()
 _NUMBER = r"(?:\d+(?:[.,]\d+)*|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _DURATION = re.compile(rf"\b({_NUMBER})[\s-]+(year|month|week|day)s?\b", re.IGNORECASE)
 _DAYS = {"year": 360, "month": 30, "week": 7, "day": 1}  # only for comparing: 5 years = 60 months

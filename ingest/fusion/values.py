@@ -15,40 +15,14 @@ from enum import Enum
 
 from rapidfuzz import fuzz
 
+from ingest import number_words
 from ingest.dates import normalise_iso_date
 from ingest.fusion.rules import Rules
 from ingest.names import fold, word_key
 
 _HYPHENS = re.compile(r"[-\u2010-\u2015]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
+_NUMBER_WORDS = {word: str(n) for word, n in number_words.cardinals().items()}
 
 
 @dataclass(frozen=True, order=True)
