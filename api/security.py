@@ -12,7 +12,8 @@ product downloads nothing at run time) and they fit this policy as it is. If som
 needs more (a web worker from a blob:, say), widen POLICY here, in this one place, with a
 comment saying which page needs it and why; never per route, never 'unsafe-inline'.
 
-The one exception is the OpenAPI explorer at /docs, whose Swagger UI is loaded by the browser
+The reconciliation preview card (FRAMEABLE_PATHS) may be framed by any site: OpenRefine shows
+it in an iframe. The other exception is the OpenAPI explorer at /docs, whose Swagger UI is loaded by the browser
 from the CDN FastAPI uses (DOCS_POLICY); its start-up code is our own static file.
 """
 
@@ -46,6 +47,14 @@ DOCS_POLICY: dict[str, str] = {
 }
 DOCS_PATHS = ("/docs",)
 
+# The reconciliation preview card (api.routers.reconcile) is made to be framed: OpenRefine
+# shows it in an iframe of its own page, on whatever origin OpenRefine runs. The card is
+# read-only public data with nothing to click but a link that opens elsewhere, so framing it
+# cannot trick a user into an action (what frame-ancestors 'none' guards against everywhere
+# else). Only frame-ancestors is widened; X-Frame-Options is left off, as it cannot say "any".
+FRAMEABLE_POLICY: dict[str, str] = {**POLICY, "frame-ancestors": "*"}
+FRAMEABLE_PATHS = ("/reconcile/preview",)
+
 
 def policy_text(policy: dict[str, str]) -> str:
     return "; ".join(f"{name} {value}" for name, value in policy.items())
@@ -66,6 +75,7 @@ HEADERS: dict[str, str] = {
 
 _RAW = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in HEADERS.items()]
 _DOCS_CSP = policy_text(DOCS_POLICY).encode("latin-1")
+_FRAMEABLE_CSP = policy_text(FRAMEABLE_POLICY).encode("latin-1")
 
 
 class SecurityHeaders:
@@ -78,7 +88,9 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope.get("path") in DOCS_PATHS
+        path = scope.get("path")
+        csp = _DOCS_CSP if path in DOCS_PATHS else _FRAMEABLE_CSP if path in FRAMEABLE_PATHS else None
+        frameable = path in FRAMEABLE_PATHS
 
         async def with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -86,8 +98,10 @@ class SecurityHeaders:
                 present = {k.lower() for k, _ in headers}
                 for name, value in _RAW:
                     if name not in present:
-                        if docs and name == b"content-security-policy":
-                            value = _DOCS_CSP
+                        if frameable and name == b"x-frame-options":
+                            continue
+                        if csp is not None and name == b"content-security-policy":
+                            value = csp
                         headers.append((name, value))
                 message = {**message, "headers": headers}
             await send(message)

@@ -1,8 +1,8 @@
 """The reconciliation service (W3C Entity Reconciliation API 0.2, issue 12 item 5) through a
 real `casegraph serve`: the manifest, a batch as OpenRefine sends it (form-encoded POST), the
 same batch by GET, romanisation variants found and auto-matched, types and the `kind` property
-honoured, suggest, and the refusals of a public endpoint (bad JSON, too many or too long
-queries, unknown types)."""
+honoured, suggest, the preview card (framed by OpenRefine), and the refusals of a public
+endpoint (bad JSON, too many or too long queries, unknown types)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ def test_the_manifest_names_the_spaces_types_view_and_suggest(server: str) -> No
     assert manifest["identifierSpace"].endswith("/id/") and manifest["schemaSpace"].endswith("/ontology#")
     assert [t["id"] for t in manifest["defaultTypes"]] == ["Person", "Organisation", "Court"]
     assert manifest["view"]["url"] == f"{server}/id/{{{{id}}}}"
+    assert manifest["preview"] == {"url": f"{server}/reconcile/preview?id={{{{id}}}}", "width": 430, "height": 200}
     suggest = manifest["suggest"]["entity"]
     found = httpx.get(f"{suggest['service_url']}{suggest['service_path']}", params={"prefix": "North"}, timeout=10)
     assert any(r["name"] == "Northbridge District Court" for r in found.json()["result"])
@@ -123,3 +124,38 @@ def test_a_bad_batch_is_refused_with_a_clear_400(server: str, queries: str, says
 def test_a_limit_past_the_cap_is_cut_to_it(server: str) -> None:
     answer = _post(server, {"q0": {"query": "Court", "limit": 10_000}}).json()
     assert len(answer["q0"]["result"]) <= 25
+
+
+def _preview(server: str, entity_id: str) -> httpx.Response:
+    return httpx.get(f"{server}/reconcile/preview", params={"id": entity_id}, timeout=10)
+
+
+def test_a_candidate_has_a_preview_card_other_sites_may_frame(server: str) -> None:
+    answer = _post(server, OPENREFINE_BATCH).json()
+    markovich = next(r for r in answer["q1"]["result"] if r["match"])
+    card = _preview(server, markovich["id"])
+    assert card.status_code == 200 and card.headers["content-type"].startswith("text/html")
+    assert f"<h1>{DEFENDER}</h1>" in card.text
+    # The other spelling resolution folded into him is listed; the IRI links out of the frame.
+    assert DEFENDER_OTHER_SPELLING in card.text and "defender" in card.text
+    assert f'href="/id/{markovich["id"]}" target="_blank"' in card.text
+    # OpenRefine frames it from its own origin: this path alone lifts the frame ban.
+    assert "x-frame-options" not in card.headers
+    csp = card.headers["content-security-policy"]
+    assert "frame-ancestors *" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+    court = _preview(server, answer["q2"]["result"][0]["id"])
+    assert court.status_code == 200 and "Northbridge District Court" in court.text and "Court" in court.text
+    page = httpx.get(f"{server}/id/{markovich['id']}", headers={"Accept": "text/html"}, timeout=10)
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("entity_id", ["person/nobody-at-all", "document/x", "../../etc/passwd", "person/"])
+def test_a_preview_of_no_such_candidate_is_404(server: str, entity_id: str) -> None:
+    response = _preview(server, entity_id)
+    assert response.status_code == 404
+    assert "x-frame-options" not in response.headers  # the frame shows the refusal too
+
+
+def test_a_preview_without_an_id_is_refused(server: str) -> None:
+    assert httpx.get(f"{server}/reconcile/preview", timeout=10).status_code == 422

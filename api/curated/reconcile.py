@@ -124,3 +124,27 @@ def suggest(ctx: Ctx, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
     """Entities whose names start with (or match) `prefix`, for the suggest service."""
     results = reconcile(ctx, Query(prefix, None, limit, None))
     return [{"id": r["id"], "name": r["name"], "description": r["description"]} for r in results]
+
+
+def preview(ctx: Ctx, entity_id: str) -> dict[str, Any] | None:
+    """What the preview card shows of the candidate `entity_id` ("person/x", as reconcile()
+    answers), or None when the store holds no such person or organisation."""
+    for entry in person_index(ctx):
+        if ctx.key(entry["iri"]) == entity_id:
+            return _card(entry, "Person", ", ".join(entry["kinds"]))
+    for entry in organisation_index(ctx):
+        if ctx.key(entry["iri"]) == entity_id:
+            return _card(entry, "Court" if entry["kind"] == "court" else "Organisation", entry["kind"])
+    return None
+
+
+def _card(entry: dict[str, Any], type_id: str, kind: str) -> dict[str, Any]:
+    return {
+        "iri": entry["iri"],
+        "href": entry["href"],
+        "label": entry["label"],
+        "type": type_id,
+        "kind": kind if kind != type_id.casefold() else "",
+        "other_names": [n for n in entry["names"] if n != entry["label"]],
+        "documents": entry["documents"],
+    }

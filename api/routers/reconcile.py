@@ -2,7 +2,11 @@
 organisations. GET without `queries` is the service manifest; GET or POST (form field) with
 `queries=` a JSON batch answers each query with candidates (api.curated.reconcile). Bad JSON,
 too many queries, too long a query or an unknown type answer 400 saying which. The store comes
-from api.deps.get_store, as for every other route (so what the public may not see stays hidden)."""
+from api.deps.get_store, as for every other route (so what the public may not see stays hidden).
+
+/reconcile/preview?id=person/x is the preview service: a small HTML card (name, type, other
+spellings, how many documents name it, the IRI) that OpenRefine shows in an iframe when a user
+hovers over a candidate; the one path whose answers other sites may frame (api.security)."""
 
 from __future__ import annotations
 
@@ -10,16 +14,18 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from api.curated.reconcile import MAX_QUERY_LENGTH, BadQuery, parse_batch, reconcile, suggest
+from api.curated.reconcile import MAX_QUERY_LENGTH, BadQuery, parse_batch, preview, reconcile, suggest
 from api.routers._common import CtxDep
 from api.settings import Settings
+from api.templating import render
 
 router = APIRouter(tags=["reconciliation"])
 
 BATCH_HELP = 'a JSON batch: {"q0": {"query": "Aliev", "type": "Person"}}'
 MAX_BATCH_BYTES = 64 * 1024  # the `queries` text: 50 queries of 200 characters need far less
+PREVIEW_WIDTH, PREVIEW_HEIGHT = 430, 200  # the card's frame in OpenRefine, in pixels
 
 
 def manifest(settings: Settings) -> dict[str, Any]:
@@ -31,6 +37,7 @@ def manifest(settings: Settings) -> dict[str, Any]:
         "schemaSpace": settings.base_iri + "ontology#",
         "defaultTypes": [{"id": t, "name": t} for t in ("Person", "Organisation", "Court")],
         "view": {"url": origin + "/id/{{id}}"},
+        "preview": {"url": origin + "/reconcile/preview?id={{id}}", "width": PREVIEW_WIDTH, "height": PREVIEW_HEIGHT},
         "suggest": {
             "entity": {"service_url": origin, "service_path": "/reconcile/suggest/entity"},
         },
@@ -85,3 +92,21 @@ def suggest_entity(
     prefix: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH)],
 ) -> JSONResponse:
     return JSONResponse({"result": suggest(ctx, prefix)})
+
+
+@router.get(
+    "/reconcile/preview",
+    response_class=HTMLResponse,
+    summary="Preview card of a reconciliation candidate (HTML, for OpenRefine's iframe)",
+)
+def preview_entity(
+    request: Request,
+    ctx: CtxDep,
+    id: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="a candidate id, as person/x")],
+) -> HTMLResponse:
+    card = preview(ctx, id)
+    if card is None:
+        # The same answer as for any id the public store does not hold (a withheld entity too).
+        data = {"status": 404, "message": f"no person or organisation {id}"}
+        return render(request, "error.html", data, status_code=404, title="Not found")
+    return render(request, "reconcile_preview.html", card, title=card["label"])

@@ -17,7 +17,7 @@ to everyone, and `casegraph withhold` takes it away again.
 
 The paths asked (PAGES, API_LISTS, the entity routes of every public entity, LINKED data in
 every syntax, DUMPS, SPARQL_ATTACKS, the service description, VoID, /health, passage search,
-/api/changes, /reconcile) are the list the README gives.
+/api/changes, /reconcile and its preview cards) are the list the README gives.
 """
 
 from __future__ import annotations
@@ -342,6 +342,11 @@ def test_the_changes_feed_and_reconciliation_never_name_a_withheld_document(serv
     assert graphs(feeds[0]) == graphs(feeds[1])
     queries = json.dumps({"q0": {"query": "Valtrisha Quennemore"}, "q1": {"query": "Max Bokayev"}})
     _same(servers, "/reconcile", params={"queries": queries})
+    # The preview cards: a withheld person or court answers as an id never minted, and the card
+    # of a person a withheld report also names counts and spells only what public ones say.
+    bokayev = _get(servers["oracle"], "/reconcile", params={"queries": queries}).json()["q1"]["result"][0]["id"]
+    for entity_id in (bokayev, *(p for p in CANARY_PATHS if p.startswith(("person/", "organisation/")))):
+        _same(servers, "/reconcile/preview", params={"id": entity_id})
 
 
 def test_etags_do_not_move_when_a_withheld_document_is_built(tmp_path: Path) -> None:
