@@ -81,3 +81,11 @@ def test_a_lateral_subquery_does_not_cut_the_next_group_off() -> None:
     last = out[out.index("UNION") :]
     assert "SELECT DISTINCT ?iri ?x WHERE { VALUES (?iri)" in last, out
     assert out[out.index("LATERAL") : out.index("UNION")].count("VALUES") == 0
+
+
+def test_a_binding_can_be_written_as_bind_where_its_values_block_would_go() -> None:
+    query = "SELECT ?x ?y WHERE { { SELECT ?x ?y WHERE { ?x <urn:p> ?y } } ?y <urn:q> ?z }"
+    text = bind(query, {"x": IRI("urn:a"), "z": Literal("v")}, as_bind={"x"})
+    assert text.count("BIND (<urn:a> AS ?x)") == 2  # the WHERE group and the sub-SELECT that projects it
+    assert "VALUES (?z)" in text and "VALUES (?x" not in text
+    parseQuery(text)

@@ -17,7 +17,7 @@ strings, IRIs and comments, so a brace inside them never counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from ingest.store.terms import Term, as_term
@@ -63,6 +63,9 @@ def _tokens(query: str) -> Iterator[tuple[int, str]]:
             i += len(word)
         else:
             i += 1
+
+
+tokens_of = _tokens  # for a dialect's own rewrites (ingest.store.remote.virtuoso)
 
 
 def _groups(query: str, bound: set[str]) -> list[tuple[int, set[str]]]:
@@ -154,8 +157,11 @@ def _projection(tokens: list[tuple[int, str]], k: int) -> set[str] | None:
     return projected
 
 
-def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
-    """`query` with `bindings` (variable name -> term or Python value) as VALUES blocks."""
+def bind(query: str, bindings: Mapping[str, Any] | None, as_bind: Collection[str] = ()) -> str:
+    """`query` with `bindings` (variable name -> term or Python value) as VALUES blocks; those
+    named in `as_bind` as `BIND (term AS ?name)` at the same places instead. At the start of a
+    group the two are the same join with one solution; a server that plans them differently
+    (Virtuoso: a VALUES row is no start for a transitive path, a BIND is) takes the BIND."""
     if not bindings:
         return query
     terms: dict[str, Term] = {name: as_term(value) for name, value in bindings.items()}
@@ -164,8 +170,10 @@ def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
             raise ValueError(f"not a variable name: {name!r}")
     out = query
     for at, names in sorted(_groups(query, set(terms)), key=lambda g: g[0], reverse=True):  # offsets stay valid
-        chosen = [name for name in terms if name in names]
+        binds = "".join(f" BIND ({terms[name]} AS ?{name})" for name in terms if name in names and name in as_bind)
+        chosen = [name for name in terms if name in names and name not in as_bind]
         header = " ".join(f"?{name}" for name in chosen)
         row = " ".join(str(terms[name]) for name in chosen)
-        out = f"{out[:at]} VALUES ({header}) {{ ({row}) }}\n{out[at:]}"
+        values = f" VALUES ({header}) {{ ({row}) }}" if chosen else ""
+        out = f"{out[:at]}{binds}{values}\n{out[at:]}"
     return out

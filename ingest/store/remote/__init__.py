@@ -392,7 +392,7 @@ class RemoteStore:
     def _text(self, query: str, bindings: Mapping[str, Any] | None) -> str:
         """The query as sent: in the server's dialect, with the bindings as VALUES blocks."""
         if self.settings.virtuoso:
-            query, bindings = virtuoso.adapt(query, bindings)
+            return virtuoso.adapt(query, bindings)
         return bind(query, bindings)
 
     def select(

@@ -3,9 +3,10 @@ Virtuoso 7 what they answer elsewhere. Applied by the remote backend to the proj
 queries (never to public query text, which Virtuoso answers as it does).
 
 - A transitive property path needs a constant at one end ("TR...: transitive start not given"):
-  a VALUES binding does not count, and a VALUES block joined with such a path runs without end.
-  A bound variable that starts a parenthesised path is written as the constant and bound by
-  BIND at the end of the group instead.
+  a VALUES binding does not count (in a sub-SELECT the path then ran from every start: a person
+  page listed everyone), and a VALUES block joined with such a path runs without end. A bound
+  IRI that starts a parenthesised path is bound with `BIND (<iri> AS ?x)` where the VALUES
+  block would go (the same join with one solution), which Virtuoso takes as the start.
 - `EXISTS { ... }` used as a value (in BIND) comes back as the integer 0 or 1: it is wrapped in
   `xsd:boolean(...)`, which Virtuoso answers with a real boolean. So is a term test projected
   as a value (`(isIRI(?o) AS ?oiri)`), which comes back as 0 or 1 too.
@@ -17,6 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ingest.store.sparql_text import bind, tokens_of
 from ingest.store.terms import IRI, as_term
 
 _BOOLEAN = "<http://www.w3.org/2001/XMLSchema#boolean>"
@@ -51,30 +53,29 @@ def _boolean_exists(query: str) -> str:
     return "".join(out)
 
 
-def _path_starts(query: str, bindings: dict[str, Any]) -> str:
-    """Each bound IRI that starts a parenthesised path written into the query as a constant and
-    bound once with BIND at the end of the WHERE group; it leaves `bindings` (so no VALUES block
-    is made for it: Virtuoso runs a VALUES block joined with a transitive path without end). Only
-    in a query with no sub-SELECT, where the variable has one scope."""
-    where = query.find("{")
-    if where < 0 or re.search(r"\{\s*SELECT\b", query[where:], re.IGNORECASE):
-        return query
-    head, body = query[:where], query[where:]
-    for name in list(bindings):
-        term = as_term(bindings[name])
-        variable = re.compile(rf"\?{re.escape(name)}(?![\w])")
-        if not isinstance(term, IRI) or not re.search(variable.pattern + r"\s+\(", body):
-            continue
-        body = variable.sub(str(term).replace("\\", r"\\"), body)  # an IRI holds no backslash; kept literal anyway
-        end = _closing(body, 0)
-        body = f"{body[:end]}  BIND ({term} AS ?{name})\n{body[end:]}"
-        del bindings[name]
-    return head + body
+def _path_starts(query: str) -> set[str]:
+    """The variables that start a parenthesised path in a group (`?x (p|^p)* ?y`); not those
+    before a bracket in a projection (`SELECT ?x (COUNT(*) AS ?n)`), a comment or a string."""
+    found: set[str] = set()
+    tokens = list(tokens_of(query))
+    depth, projecting = 0, False
+    for k, (_offset, token) in enumerate(tokens):
+        if token == "{":
+            depth, projecting = depth + 1, False
+        elif token == "}":
+            depth -= 1
+        elif token == "SELECT":
+            projecting = True
+        elif token == "WHERE":
+            projecting = False
+        elif token.startswith("?") and depth > 0 and not projecting and k + 1 < len(tokens) and tokens[k + 1][1] == "(":
+            found.add(token[1:])
+    return found
 
 
-def adapt(query: str, bindings: Mapping[str, Any] | None) -> tuple[str, dict[str, Any]]:
-    """`query` as Virtuoso needs it, and the bindings left to bind as VALUES blocks
-    (ingest.store.sparql_text)."""
-    left = dict(bindings or {})
+def adapt(query: str, bindings: Mapping[str, Any] | None) -> str:
+    """`query` as Virtuoso needs it, with `bindings` bound in it (ingest.store.sparql_text)."""
     query = _PROJECTED_TEST.sub(lambda m: f"({_BOOLEAN}({m.group(1)}) AS ?", _boolean_exists(query))
-    return _path_starts(query, left), left
+    starts = _path_starts(query)
+    iris = {name for name, value in (bindings or {}).items() if name in starts and isinstance(as_term(value), IRI)}
+    return bind(query, bindings, as_bind=iris)
