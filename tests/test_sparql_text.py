@@ -83,9 +83,14 @@ def test_a_lateral_subquery_does_not_cut_the_next_group_off() -> None:
     assert out[out.index("LATERAL") : out.index("UNION")].count("VALUES") == 0
 
 
-def test_a_binding_can_be_written_as_bind_where_its_values_block_would_go() -> None:
-    query = "SELECT ?x ?y WHERE { { SELECT ?x ?y WHERE { ?x <urn:p> ?y } } ?y <urn:q> ?z }"
+def test_a_path_start_can_be_bound_with_bind_in_the_groups_that_hold_the_path() -> None:
+    query = (
+        "SELECT ?x ?y WHERE { { SELECT ?x ?y WHERE { ?x (<urn:p>)* ?y } } "
+        "UNION { GRAPH ?g { ?s <urn:q> ?x } } ?y <urn:q> ?z }"
+    )
     text = bind(query, {"x": IRI("urn:a"), "z": Literal("v")}, as_bind={"x"})
-    assert text.count("BIND (<urn:a> AS ?x)") == 2  # the WHERE group and the sub-SELECT that projects it
-    assert "VALUES (?z)" in text and "VALUES (?x" not in text
+    # the WHERE group and the sub-SELECT hold the path; the graph group keeps a VALUES block
+    assert text.count("BIND (<urn:a> AS ?x)") == 2
+    assert text.count("VALUES (?x) { (<urn:a>) }") == 2  # the UNION branch and its graph group
+    assert 'VALUES (?z) { ("v") }' in text
     parseQuery(text)

@@ -135,6 +135,16 @@ def parse(
         yield quad_from_ox(quad)
 
 
+def as_stored(ntriples: bytes) -> bytes:
+    """N-Triples with each literal as the embedded store keeps it (an in-memory Oxigraph store
+    in between): xsd:int, xsd:nonNegativeInteger and the other integer types as xsd:integer,
+    xsd:dateTimeStamp as xsd:dateTime, lexical forms canonical. A server that keeps what it is
+    given (Virtuoso) then holds and answers the same statements as the embedded store."""
+    store = ox.Store()
+    store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+
+
 def count_statements(path: Path, fmt: Format) -> int:
     """Parse the whole file without keeping it (raises SyntaxError); the number of statements."""
     return sum(1 for _ in ox.parse(path=str(path), format=ox_format(fmt)))

@@ -65,7 +65,36 @@ def _tokens(query: str) -> Iterator[tuple[int, str]]:
             i += 1
 
 
-tokens_of = _tokens  # for a dialect's own rewrites (ingest.store.remote.virtuoso)
+def path_starts(query: str) -> set[str]:
+    """The variables that start a parenthesised path in a group (`?x (p|^p)* ?y`); not those
+    before a bracket in a projection (`SELECT ?x (COUNT(*) AS ?n)`), a comment or a string."""
+    found: set[str] = set()
+    tokens = list(_tokens(query))
+    depth, projecting = 0, False
+    for k, (_offset, token) in enumerate(tokens):
+        if token == "{":
+            depth, projecting = depth + 1, False
+        elif token == "}":
+            depth -= 1
+        elif token == "SELECT":
+            projecting = True
+        elif token == "WHERE":
+            projecting = False
+        elif token.startswith("?") and depth > 0 and not projecting and k + 1 < len(tokens) and tokens[k + 1][1] == "(":
+            found.add(token[1:])
+    return found
+
+
+def _group_ends(query: str) -> dict[int, int]:
+    """Offset just inside each group's `{` -> the offset of its `}`."""
+    ends: dict[int, int] = {}
+    opened: list[int] = []
+    for offset, token in _tokens(query):
+        if token == "{":
+            opened.append(offset + 1)
+        elif token == "}" and opened:
+            ends[opened.pop()] = offset
+    return ends
 
 
 def _groups(query: str, bound: set[str]) -> list[tuple[int, set[str]]]:
@@ -159,9 +188,10 @@ def _projection(tokens: list[tuple[int, str]], k: int) -> set[str] | None:
 
 def bind(query: str, bindings: Mapping[str, Any] | None, as_bind: Collection[str] = ()) -> str:
     """`query` with `bindings` (variable name -> term or Python value) as VALUES blocks; those
-    named in `as_bind` as `BIND (term AS ?name)` at the same places instead. At the start of a
-    group the two are the same join with one solution; a server that plans them differently
-    (Virtuoso: a VALUES row is no start for a transitive path, a BIND is) takes the BIND."""
+    named in `as_bind` as `BIND (term AS ?name)` instead in each group that holds a path they
+    start (path_starts). At the start of a group the two are the same join with one solution;
+    a server that plans them differently (Virtuoso: a VALUES row is no start for a transitive
+    path, a BIND is) takes the BIND there."""
     if not bindings:
         return query
     terms: dict[str, Term] = {name: as_term(value) for name, value in bindings.items()}
@@ -169,9 +199,11 @@ def bind(query: str, bindings: Mapping[str, Any] | None, as_bind: Collection[str
         if not _VARIABLE.fullmatch(name):
             raise ValueError(f"not a variable name: {name!r}")
     out = query
+    ends = _group_ends(query) if as_bind else {}
     for at, names in sorted(_groups(query, set(terms)), key=lambda g: g[0], reverse=True):  # offsets stay valid
-        binds = "".join(f" BIND ({terms[name]} AS ?{name})" for name in terms if name in names and name in as_bind)
-        chosen = [name for name in terms if name in names and name not in as_bind]
+        starting = path_starts("{" + query[at : ends[at]] + "}") & set(as_bind) if as_bind else set()
+        binds = "".join(f" BIND ({terms[name]} AS ?{name})" for name in terms if name in names and name in starting)
+        chosen = [name for name in terms if name in names and name not in starting]
         header = " ".join(f"?{name}" for name in chosen)
         row = " ".join(str(terms[name]) for name in chosen)
         values = f" VALUES ({header}) {{ ({row}) }}" if chosen else ""

@@ -268,7 +268,7 @@ class RemoteStore:
             # node in one, and no literal past ~10 MB; its Graph Store PUT takes them all. (It is
             # one request, complete when it answers, but Virtuoso does not isolate it from
             # readers: README "Running on a database server".)
-            self._graph_send("PUT", name, body.encode("utf-8"), f"storing {name}")
+            self._graph_send("PUT", name, rdf.as_stored(body.encode("utf-8")), f"storing {name}")
             self._update(self._stamp([name]))
             return
         self._update(
@@ -276,6 +276,8 @@ class RemoteStore:
         )
 
     def append_ntriples(self, name: str, body: str) -> None:
+        if self.settings.virtuoso:
+            body = rdf.as_stored(body.encode("utf-8")).decode("utf-8")
         self._update(f"INSERT DATA {{ GRAPH {IRI(name)} {{\n{body}\n}} }} ;\n" + self._stamp([name]))
 
     def drop_graph(self, name: str) -> None:
@@ -355,7 +357,7 @@ class RemoteStore:
             by_graph.setdefault(None if quad.graph is None else quad.graph.value, []).append(quad.triple)
         for graph, triples in by_graph.items():
             if self.settings.virtuoso:
-                data = rdf.serialize(triples, Format.NTRIPLES)
+                data = rdf.as_stored(rdf.serialize(triples, Format.NTRIPLES))
                 self._graph_send("POST", DEFAULT_GRAPH if graph is None else graph, data, f"loading {path}")
                 continue
             params = {"default": ""} if graph is None else {"graph": graph}

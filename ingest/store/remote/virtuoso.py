@@ -5,8 +5,10 @@ queries (never to public query text, which Virtuoso answers as it does).
 - A transitive property path needs a constant at one end ("TR...: transitive start not given"):
   a VALUES binding does not count (in a sub-SELECT the path then ran from every start: a person
   page listed everyone), and a VALUES block joined with such a path runs without end. A bound
-  IRI that starts a parenthesised path is bound with `BIND (<iri> AS ?x)` where the VALUES
-  block would go (the same join with one solution), which Virtuoso takes as the start.
+  IRI that starts a parenthesised path is bound with `BIND (<iri> AS ?x)` in the groups that
+  hold the path (the same join with one solution as the VALUES block there), which Virtuoso
+  takes as the start; other groups keep the VALUES block (a BIND in `GRAPH ?g { ... }` next to
+  `?s ?p ?x` lost those rows on Virtuoso).
 - `EXISTS { ... }` used as a value (in BIND) comes back as the integer 0 or 1: it is wrapped in
   `xsd:boolean(...)`, which Virtuoso answers with a real boolean. So is a term test projected
   as a value (`(isIRI(?o) AS ?oiri)`), which comes back as 0 or 1 too.
@@ -18,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ingest.store.sparql_text import bind, tokens_of
+from ingest.store.sparql_text import bind, path_starts
 from ingest.store.terms import IRI, as_term
 
 _BOOLEAN = "<http://www.w3.org/2001/XMLSchema#boolean>"
@@ -53,29 +55,9 @@ def _boolean_exists(query: str) -> str:
     return "".join(out)
 
 
-def _path_starts(query: str) -> set[str]:
-    """The variables that start a parenthesised path in a group (`?x (p|^p)* ?y`); not those
-    before a bracket in a projection (`SELECT ?x (COUNT(*) AS ?n)`), a comment or a string."""
-    found: set[str] = set()
-    tokens = list(tokens_of(query))
-    depth, projecting = 0, False
-    for k, (_offset, token) in enumerate(tokens):
-        if token == "{":
-            depth, projecting = depth + 1, False
-        elif token == "}":
-            depth -= 1
-        elif token == "SELECT":
-            projecting = True
-        elif token == "WHERE":
-            projecting = False
-        elif token.startswith("?") and depth > 0 and not projecting and k + 1 < len(tokens) and tokens[k + 1][1] == "(":
-            found.add(token[1:])
-    return found
-
-
 def adapt(query: str, bindings: Mapping[str, Any] | None) -> str:
     """`query` as Virtuoso needs it, with `bindings` bound in it (ingest.store.sparql_text)."""
     query = _PROJECTED_TEST.sub(lambda m: f"({_BOOLEAN}({m.group(1)}) AS ?", _boolean_exists(query))
-    starts = _path_starts(query)
+    starts = path_starts(query)
     iris = {name for name, value in (bindings or {}).items() if name in starts and isinstance(as_term(value), IRI)}
     return bind(query, bindings, as_bind=iris)
