@@ -15,7 +15,7 @@ from ingest.model import EventRecord
 from tests.extract_support import facts
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "constructions.yaml").read_text(encoding="utf-8"))["cases"]
-_ARGUMENTS = ("date", "status", "authority", "judge", "outcome", "penalty", "to", "from")
+_ARGUMENTS = ("date", "status", "place", "authority", "judge", "outcome", "penalty", "to", "from")
 
 
 def _agrees(event: EventRecord, expected: dict[str, Any]) -> bool:

@@ -73,3 +73,22 @@ def test_published_date_is_the_one_dateline_and_none_for_a_page_of_items() -> No
     assert published_date(one, find_dates(one)) == "2021-05-03"
     archive = clean("Item one\n\n3 May 2021\n\nText one.\n\nItem two\n\n9 April 2020\n\nText two.")
     assert published_date(archive, find_dates(archive)) is None
+
+
+def test_a_count_ago_goes_back_from_the_report_date_at_its_unit() -> None:
+    # "six months ago" in a report dated 7 April 2021: October 2020, no day invented.
+    text = "He was arrested six months ago. He was fined two years ago. He was summoned three days ago."
+    assert isos(text, "2021-04-07") == ["2020-10", "2019", "2021-04-04"]
+
+
+def test_ago_needs_a_date_of_the_text_itself() -> None:
+    # Only a date the text gives anchors it (like "today"): with none, no date at all.
+    assert isos("He was arrested six months ago.") == []
+
+
+def test_a_season_of_this_year_gives_the_year() -> None:
+    assert isos("He was tortured during his detention this summer.", "2011-12-01") == ["2011"]
+
+
+def test_later_in_the_day_is_the_day_just_told() -> None:
+    assert isos("The hearing was on 7 April 2021. Later in the day he was jailed.") == ["2021-04-07", "2021-04-07"]

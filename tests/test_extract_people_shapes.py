@@ -38,6 +38,16 @@ CASES = [
         "Police detained activist Kazan Ildarov. It followed an attack on the head of Shymkent Arman Ospanov.",
         {"Kazan Ildarov": "defender", "Arman Ospanov": "other"},
     ),
+    # The objects of an act on people are people, also with a quoted nickname inside the name or
+    # a first word that names a town somewhere; the post before the verb is the actor's, and a
+    # run after "at" is a place.
+    (
+        "Prosecutors on Monday charged Lanna Prakong, Parit “Moon” Siriwat and Somsak “Big Tree Man” "
+        "Wongdee with sedition over the rally at Sanam Thong.",
+        {"Lanna Prakong": "defender", "Parit “Moon” Siriwat": "defender", "Somsak “Big Tree Man” Wongdee": "defender"},
+    ),
+    # A name closing an apposition before a passive act: "One of them, X, was detained".
+    ("One of them, Arman Zhakupov, was detained by police.", {"Arman Zhakupov": "defender"}),
     # The one who chairs a court is its judge.
     ("The Supreme Court, chaired by Nurlan Aidarov, rejected the appeal.", {"Nurlan Aidarov": "authority"}),
     # The body a post is held in types its holder: an NGO's director is a defender, a ministry's

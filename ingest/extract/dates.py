@@ -86,8 +86,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("last-month", re.compile(rf"\b[Ll]ast\s+(?P<m>{_M})(?![a-z])(?!\s+\d)", re.I)),
     # "today's ruling", "said today", "Today in the night": the document's own date.
     ("today", re.compile(r"\b[Tt]oday(?:['’]s)?\b|\b[Tt]onight\b")),
-    # "last year", "this year" on their own (after a month they only give its year).
-    ("rel-year", re.compile(r"\b(?P<rel>[Tt]his|[Ll]ast)\s+year\b")),
+    # "last year", "this year" on their own (after a month they only give its year); a season
+    # of this or last year gives only the year ("during his detention this summer").
+    ("rel-year", re.compile(r"\b(?P<rel>[Tt]his|[Ll]ast)\s+(?:year|summer|spring|autumn|fall)\b")),
+    # "arrested six months ago": counted back from the report's own date, at the unit's precision.
+    (
+        "ago",
+        re.compile(
+            r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+            r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b",
+            re.I,
+        ),
+    ),
     ("next-day", re.compile(r"\b(?:the\s+)?(?:next|following)\s+day\b|\ba\s+day\s+later\b", re.I)),
     (
         "days-later",
@@ -110,7 +120,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "same-day",
         re.compile(
             r"\b(?:on\s*)?(?:the\s*)?same\s+(?:day|evening|morning|afternoon|night)\b"
-            r"|\bthat\s+(?:same\s+)?(?:day|evening|night)\b|\blater\s+that\s+day\b",
+            r"|\bthat\s+(?:same\s+)?(?:day|evening|night)\b|\blater\s+(?:that|in\s+the|the\s+same)\s+day\b",
             re.I,
         ),
     ),
@@ -164,6 +174,19 @@ def _months_later(told: tuple[dt.date, int], m: re.Match[str]) -> str | None:
         return None  # "in 2010 ... three months later": no month to count from
     months = base.year * 12 + base.month - 1 + count
     return f"{months // 12:04d}-{months % 12 + 1:02d}"
+
+
+def _ago(today: dt.date, m: re.Match[str]) -> str:
+    """ "six months ago" -> that month; "two years ago" -> that year; "three days ago" -> that day."""
+    n = m.group("n").lower()
+    count = int(n) if n.isdigit() else _NUMBERS.get(n, 1)
+    unit = m.group("unit").lower()
+    if unit.startswith("year"):
+        return f"{today.year - count:04d}"
+    if unit.startswith("month"):
+        months = today.year * 12 + today.month - 1 - count
+        return f"{months // 12:04d}-{months % 12 + 1:02d}"
+    return (today - dt.timedelta(days=count * (7 if unit.startswith("week") else 1))).isoformat()
 
 
 def _valid(y: int, m: int, d: int | None) -> bool:
@@ -303,6 +326,12 @@ def find_dates(ct: CleanText, published: str | None = None, url_date: str | None
             today = lines[-1] if lines else doc_anchor
             if today is not None:
                 mentions.append(DateMention(start, end, kind, today.isoformat(), False, text))
+            continue
+        if kind == "ago":
+            # Only a date the text gives, like "today": an address's date is too weak to count from.
+            today = lines[-1] if lines else doc_anchor
+            if today is not None:
+                mentions.append(DateMention(start, end, kind, _ago(today, m), False, text))
             continue
         if kind in ("rel-year", "last-month"):
             anchor = lines[-1] if lines else year_anchor

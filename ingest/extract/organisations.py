@@ -31,7 +31,7 @@ from ingest.extract.resources import (
     vocabulary,
 )
 from ingest.extract.spans import Spans
-from ingest.extract.text import CleanText
+from ingest.extract.text import CleanText, months
 from ingest.model import Evidence
 
 # Any capital letter, not only A-Z: names begin with "İ", "Ş", "Ž", "Ö" as well.
@@ -52,7 +52,10 @@ _FIRST = rf"(?:[“\"«]{_UP}[^”\"»\n]{{0,60}}[”\"»]|{_UP}[\w’'\-]*|\d+(
 _CHUNK = re.compile(rf"{_FIRST}(?: (?:{_CONNECT} )*{_CAPW})*")
 # Words of one line: a place name never runs on into the next paragraph's first word.
 # A determiner opening a sentence is not a place ("The prison guards", "This jail").
-_NOT_PLACE = r"(?:The|A|An|This|That|These|Those|His|Her|Their|Its|Our|My|Your|Every|Each|Any|Some|No)\b"
+# A month is a time, not a place: "retried at an appeals court in March".
+_MONTH_NAMES = "|".join(m.capitalize() for m in months() if len(m) > 3)
+_DETERMINERS = "The|A|An|This|That|These|Those|His|Her|Their|Its|Our|My|Your|Every|Each|Any|Some|No"
+_NOT_PLACE = rf"(?:{_DETERMINERS}|{_MONTH_NAMES})\b"
 _PLACE = rf"(?-i:(?!{_NOT_PLACE}){_UP}[\w’'\-]+(?: {_UP}[\w’'\-]+)?)"
 _NUM = r"\d+(?:/\d+)?"
 # Words that open a sentence before a name and are no part of it: articles, counts ("Two Vice

@@ -146,9 +146,13 @@ class _Finder:
         self.reporting = word_set("reporting_verbs")
         name = r"[A-Z][^\W\d_]+(?:[\-’'][^\W\d_]+)*(?:\s+[A-Z][^\W\d_]+(?:[\-’'][^\W\d_]+)*){1,3}"
         verbs = "|".join(sorted(word_set("subject_verbs"), key=len, reverse=True))
-        # The rest of "X, Y and Z were detained" after one of the names.
+        # The same acts told with the name as their object: "prosecutors charged X, Y and Z with".
+        # A list goes on: "charged X, Y “Nick” Z and W" (each item opens with a capital).
+        self.object_of = re.compile(rf"(?-i:\b(?:{verbs}))\s+(?:[A-Z][^,;.()]{{1,60}}?(?:,\s*|\s+and\s+)){{0,6}}$")
+        # The rest of "X, Y and Z were detained" after one of the names (or of an apposition
+        # closing on it: "One of them, X, was detained").
         self.passive_subject = re.compile(
-            rf"(?:\s*(?:,|,?\s+and)\s+{name})*\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
+            rf"(?:\s*(?:,|,?\s+and)\s+{name})*,?\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
             rf"(?:\w+ly\s+|also\s+|later\s+)?(?:{verbs})\b"
         )
 
@@ -165,11 +169,19 @@ class _Finder:
             while j < n:
                 t = self.toks[j]
                 gap = self.text[self.toks[j - 1].end : t.start]
-                if gap in _NICKNAME_OPEN and j + 1 < n and self.text[t.end : self.toks[j + 1].start] in _NICKNAME_CLOSE:
-                    j += 2  # a nickname in quotes inside the name: Robert "Bobby" Okello
-                    if not self.toks[j - 1].is_cap:
-                        j -= 2
+                if gap in _NICKNAME_OPEN:
+                    # A nickname in quotes inside the name: Robert "Bobby" Okello, X "Mor Lam Bank" Y.
+                    close = next(
+                        (
+                            k
+                            for k in range(j, min(j + 3, n - 1))
+                            if self.text[self.toks[k].end : self.toks[k + 1].start] in _NICKNAME_CLOSE
+                        ),
+                        None,
+                    )
+                    if close is None or not all(x.is_cap for x in self.toks[j : close + 2]):
                         break
+                    j = close + 2
                     continue
                 if gap not in (" ", ". ", "."):
                     break
@@ -272,6 +284,9 @@ class _Finder:
                 continue
             break
         name_toks = toks[k:]
+        nickname = _nickname_tokens(name_toks, self.text)
+        if nickname:
+            name_toks = [t for t in name_toks if t not in nickname]  # "Parit “Penguin” Chiwarak"
         if not 2 <= len(name_toks) <= 4:
             return None
         words = [t.word for t in name_toks]
@@ -280,9 +295,7 @@ class _Finder:
         if all(t.is_caps for t in name_toks) and not honorific:
             return None  # headings in capitals ("JOURNALIST DETAINED ON ...")
         name = " ".join(words)
-        if any(len(w) == 1 and w.isupper() for w in words[:-1]) or any(
-            self.text[a.end : b.start] in _NICKNAME_OPEN for a, b in pairwise(name_toks)
-        ):
+        if any(len(w) == 1 and w.isupper() for w in words[:-1]) or nickname:
             name = self.text[name_toks[0].start : name_toks[-1].start + len(words[-1])]  # "E. V. Lukina"
         # Evidence around the run.
         before = self._words_before(toks[0].start, 4)
@@ -293,9 +306,18 @@ class _Finder:
                 break
         # A first word that names a town is a place ("Almaty Regional"), unless a title or an
         # honorific right before says a person follows ("leaders Agbor Balla").
-        titled = honorific or bool(roles) or (pre is not None and self._adjacent(before, toks[0].start))
+        # The object of an act on people ("charged X, Y and Z") is a person even where a first
+        # word also names a town somewhere.
+        acted_on = bool(self.object_of.search(self.text[max(0, toks[0].start - 250) : toks[0].start])) and (
+            kind_of(name) is None
+        )
+        if nickname and not (acted_on or honorific or is_given_name(words[0])):
+            return None  # a quoted phrase inside a capitalised run is a person's nickname only so
+        titled = honorific or bool(roles) or acted_on or (pre is not None and self._adjacent(before, toks[0].start))
         if is_place(name) or (not titled and any(is_place(w) and not is_given_name(w) for w in words[:1])):
             return None
+        if not titled and before and before[-1] == "at" and self._adjacent(before, toks[0].start):
+            return None  # "the rally at Sanam Luang": a place
         start, end = name_toks[0].start, name_toks[-1].start + len(name_toks[-1].word)
         if pre is None and before and self._list_goes_on(toks[-1].end):
             # A title in the plural before a list covers it ("CACSC leaders X and Y").
@@ -316,13 +338,15 @@ class _Finder:
                 score += 2
         if self.passive_subject.match(after):
             score += 2
+        if acted_on:
+            score += 2
         if before and before[-1] in self.reporting:
             score += 1
         if re.match(r"\s*,?\s+(?:" + "|".join(self.reporting) + r")\b", after):
             score += 1
         if re.match(r"\s*,\s+who\s", after) and kind_of(name) is None:
             score += 2  # "Baktash Abtin, who died": a relative clause about a person
-        post = self._post_before(start)
+        post = None if acted_on else self._post_before(start)  # a post before the verb is the actor's
         if post is not None:
             score += 2  # "the OSCE Representative on Freedom of the Media, Arlem Desir,"
             roles.append(post[1])
@@ -413,6 +437,23 @@ class _Finder:
         if end:
             window = window[end[-1].end() :]
         return [w.lower() for w in re.findall(r"[^\W\d_]+", window)][-n:]
+
+
+def _nickname_tokens(toks: list[_Tok], text: str) -> list[_Tok]:
+    """The tokens of a quoted nickname inside a name run (between an opening and a closing quote)."""
+    inside: list[_Tok] = []
+    opened = False
+    for a, b in pairwise(toks):
+        gap = text[a.end : b.start]
+        if gap in _NICKNAME_OPEN:
+            opened = True
+        elif opened and text[a.end : a.end + 2] in _NICKNAME_CLOSE:
+            opened = False
+        if opened:
+            inside.append(b)
+            if text[b.end : b.end + 2] in _NICKNAME_CLOSE:
+                opened = False
+    return inside
 
 
 def _after_organisation(toks: list[_Tok], text: str) -> list[_Tok]:

@@ -13,7 +13,9 @@ from ingest.extract.events.subjects import AUX_START
 from ingest.extract.organisations import Organisation
 from ingest.extract.people import Person
 from ingest.extract.resources import is_country, is_place
-from ingest.extract.text import Sentence
+from ingest.extract.text import Sentence, months
+
+_MONTHS = months()
 
 _ENDS_KINDS = ("detention-facility", "state-body")
 # The agent of an act: "by (officers of) the X" after the verb, "X (officers) arrested" before it.
@@ -173,6 +175,20 @@ class ArgumentFinder:
                 if judge is not None and not any(x.judge == judge.name for x in told_there):
                     r.judge = judge.name
 
+    def court_from_sentence_before(self, drafts: list[Draft]) -> None:
+        """ "He was retried at an appeals court in March. It gave its verdict by reducing his
+        sentence": an appeal decision naming no court was made by the court the sentence before
+        names last (the decision needs a court; without one it is dropped)."""
+        sentences = self.doc.ct.sentences
+        for d in drafts:
+            r = d.record
+            if d.weak or r.type != "appeal-decision" or r.authority or d.sentence == 0:
+                continue
+            before = sentences[d.sentence - 1]
+            courts = [o for _, _, o in self.doc.orgs_in(before.start, before.end) if o.kind == "court"]
+            if courts:
+                r.authority = courts[-1].name
+
     # --- judge, place, ends -----------------------------------------------------------------
     def judge(self, sentence: Sentence, t: Trigger, triggers: list[Trigger]) -> str | None:
         """The judge named in the sentence, for the court act nearest to the name."""
@@ -200,7 +216,8 @@ class ArgumentFinder:
             pos = t.end + m.start(1)
             inside_org = any(s <= pos < e for s, e, _ in self.doc.org_mentions)
             name = re.sub(r"\s+(?:City|Town|Region|Oblast|Province|District)$", "", m.group(1))
-            if not inside_org and (is_place(name) or is_place(name.split()[0])):
+            month = name.split()[0].lower() in _MONTHS  # "sentenced in March 2018": a time, not a town
+            if not inside_org and not month and (is_place(name) or is_place(name.split()[0])):
                 return name
         # "raided her home in X and arrested her": coordinated acts share the place.
         shared = _SHARED_PLACE.search(text, max(sentence.start, t.start - 60), t.start)
@@ -272,7 +289,8 @@ class ArgumentFinder:
             tail = re.sub(r"(\d)\s*\([a-z\- ]+\)", r"\1", self.text[t.end : sentence.end])
             stop = self.cues["penalty_stop"].search(tail)
             piece = tail[: stop.start()] if stop else tail
-            piece = piece.strip()
+            # A term of art in quotes ("one year of “freedom limitation”") is kept, its quotes not.
+            piece = re.sub(r"[\"“”]", "", piece).strip()
             return piece or None
         return None
 
@@ -282,8 +300,11 @@ class ArgumentFinder:
         target = next((d for d in reversed(recent) if d.record.type == "sentence" and not d.weak), None)
         if target is None:
             return
+        stop = self.cues["penalty_stop"]
         for m in self.cues["penalty_addenda"].finditer(self.text, sentence.start, sentence.end):
             piece = m.group(0).strip()
+            cut = stop.search(piece)  # "a fine of US$1,500 on 11 November": the fine, not its day
+            piece = piece[: cut.start()].strip() if cut else piece
             current = target.record.penalty or ""
             if piece and piece not in current:
                 target.record.penalty = f"{current}; {piece}" if current else piece

@@ -97,6 +97,7 @@ class EventExtractor:
         dating.anchor_dates(self.doc, strong)
         self.arguments.penalty_hints(strong)
         self.arguments.from_next_sentence(strong)
+        self.arguments.court_from_sentence_before(strong)
         strong = merging.fold_headings(self.doc, strong)
         merging.link_charges(strong)
         merging.share_court_arguments(strong)

@@ -29,6 +29,8 @@ def fold_headings(doc: EventDocument, drafts: list[Draft]) -> list[Draft]:
                 and x.record.date
                 and x.record.status == r.status
                 and overlap(x.record, r)
+                # a ruling that reduced a term is not the one that quashed the verdict before it
+                and not (x.record.outcome and r.outcome and x.record.outcome != r.outcome)
             ]
             # A title line only summarises what the text tells: it never stands alone
             # beside a dated act of the same kind and people.

@@ -48,6 +48,9 @@ _LABEL_AFTER = re.compile(
     re.I,
 )
 AUX_START = re.compile(r"(?:was|were|been|being|be|is|are|got|get)\b", re.I)
+# The auxiliary told just before a trigger that starts at its participle ("X was also handed a
+# suspended sentence", "X, the editor, was given a one-year term").
+_AUX_BEFORE = re.compile(r"\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:\w+ly\s+|also\s+|later\s+)?$", re.I)
 # A name after these words is someone beside the act, not its subject: the agent of a passive
 # ("criticised by X") or a relation of the subject ("his lawyer, X", "her mother X").
 _AGENT_BY = re.compile(r"\bby\s+(?:(?:his|her|their|the)\s+)?(?:[a-z\-]+\s+){0,2}?(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$")
@@ -224,14 +227,18 @@ class SubjectFinder:
     def passive_subject(self, sentence: Sentence, trigger: Trigger) -> list[Person]:
         """ "..., while Leung was released on bail": the names right before a passive verb
         ("X and Y were detained") are its subject, whoever else the sentence names."""
-        if not AUX_START.match(self.text, trigger.start):
-            return []
-        found: list[Person] = []
         edge = trigger.start
+        if not AUX_START.match(self.text, trigger.start):
+            aux = _AUX_BEFORE.search(self.text, max(sentence.start, trigger.start - 40), trigger.start)
+            if aux is None:
+                return []
+            edge = aux.start()
+        found: list[Person] = []
         for pos, p in reversed(self.doc.people_in(sentence.start, trigger.start)):
             end = self.doc.mention_end(pos, p)
             gap = self.text[end:edge]
-            if not re.fullmatch(r"(?:’s|'s)?\s*" if not found else r"\s*(?:,|,?\s+and|&)\s*", gap):
+            # the first name may close an apposition ("The editor, X, was given ...")
+            if not re.fullmatch(r"(?:’s|'s)?\s*,?\s*" if not found else r"\s*(?:,|,?\s+and|&)\s*", gap):
                 break
             if p.kind == "authority" or _RELATION.search(self.text[max(sentence.start, pos - 50) : pos]):
                 return []
