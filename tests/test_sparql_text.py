@@ -94,3 +94,17 @@ def test_a_path_start_can_be_bound_with_bind_in_the_groups_that_hold_the_path() 
     assert text.count("VALUES (?x) { (<urn:a>) }") == 2  # the UNION branch and its graph group
     assert 'VALUES (?z) { ("v") }' in text
     parseQuery(text)
+
+
+def test_dataset_clauses_are_taken_out_and_nothing_else() -> None:
+    from ingest.store.sparql_text import without_dataset_clauses
+
+    query = (
+        "PREFIX ex: <https://example.org/>\n"
+        "SELECT ?from FROM <https://example.org/a> FROM NAMED ex:b from named :c\n"
+        'WHERE { GRAPH ?g { ?s ?p "FROM <urn:x>" } # FROM <urn:y>\n}'
+    )
+    text = without_dataset_clauses(query)
+    assert "example.org/a" not in text and "ex:b" not in text and ":c\n" not in text
+    assert 'GRAPH ?g { ?s ?p "FROM <urn:x>" } # FROM <urn:y>' in text and "SELECT ?from" in text
+    parseQuery(text)

@@ -178,6 +178,16 @@ def test_literals_read_back_as_the_embedded_store_keeps_them(store: Store) -> No
     assert rows == [{"t": xsd + "integer"}]
 
 
+def test_a_literal_keeps_its_leading_and_trailing_whitespace(store: Store) -> None:
+    """A document text starts with a space and ends with a newline: read back whole (the XML
+    results Virtuoso is read in lost both, which moved every passage offset)."""
+    text = " URGENT ACTION\n\tline two \n"
+    store.replace_graph(graph("w", ("text", RdfLiteral(text))))
+    query = f"SELECT ?o WHERE {{ GRAPH <{EX}w> {{ ?s ?p ?o }} }}"
+    assert store.select(query) == [{"o": text}]
+    assert [r["o"] for r in store.select_terms(query)] == [Literal(text)]
+
+
 def test_quads_and_exports_keep_graph_names(store: Store) -> None:
     write_two(store)
     assert {str(q.graph) for q in store.quads(EX + "a")} == {f"<{EX}a>"}

@@ -7,10 +7,12 @@ that imports it (tests/test_store_layering.py says so), converting at the edge.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from enum import Enum
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 
@@ -158,9 +160,76 @@ _RESULT_FORMATS = {
 }
 
 
+_SR = "{http://www.w3.org/2005/sparql-results#}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+# XML 1.0 allows no control character but tab, newline and return, not even as a reference,
+# nor U+FFFE and U+FFFF. Virtuoso writes the controls as references (`&#31;`: the API's
+# GROUP_CONCAT separator) and U+FFFF as it is (the API's "no upper bound" value). Each is read
+# as a code point of the Supplementary Private Use Area-A (U+F0000 + its last byte) and turned
+# back in the term's text.
+_SHELTERED = [c for c in range(0x20) if c not in (0x9, 0xA, 0xD)] + [0xFFFE, 0xFFFF]
+_SHELTER = {c: 0xF0000 + (c & 0xFF) for c in _SHELTERED}
+_SHELTER_BACK = {v: k for k, v in _SHELTER.items()}
+_CHARACTER_REF = re.compile(rb"&#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}));")
+
+
+def _shelter_reference(match: re.Match[bytes]) -> bytes:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return f"&#{_SHELTER[code]};".encode() if code in _SHELTER else match.group(0)
+
+
+def _sheltered(data: bytes) -> bytes:
+    if b"&#" in data:
+        data = _CHARACTER_REF.sub(_shelter_reference, data)
+    for code in (0xFFFE, 0xFFFF):
+        data = data.replace(chr(code).encode(), chr(_SHELTER[code]).encode())
+    return data
+
+
+def _xml_term(element: ElementTree.Element) -> Term:
+    kind, text = element.tag.removeprefix(_SR), (element.text or "").translate(_SHELTER_BACK)
+    if kind == "uri":
+        return _iri(text)
+    if kind == "bnode":
+        return BlankNode(text)
+    if kind == "literal":
+        language = element.get(_XML_LANG)
+        return Literal(text, language=language) if language else Literal(text, element.get("datatype") or XSD_STRING)
+    raise SyntaxError(f"not a SPARQL XML result term: <{kind}>")
+
+
+def _xml_results(data: bytes) -> bool | tuple[list[str], list[list[Any]]]:
+    """A SPARQL XML result read with the standard library: pyoxigraph's reader trims the
+    whitespace around a literal's text (a document text's first space and last newline, so
+    passage offsets moved on Virtuoso, whose answers are read as XML)."""
+    try:
+        root = ElementTree.fromstring(_sheltered(data))
+    except ElementTree.ParseError as exc:
+        raise SyntaxError(f"not a SPARQL XML result: {exc}") from None
+    boolean = root.find(_SR + "boolean")
+    if boolean is not None:
+        return (boolean.text or "").strip() == "true"
+    variables = [v.get("name") or "" for v in root.iterfind(f"{_SR}head/{_SR}variable")]
+    column = {name: i for i, name in enumerate(variables)}
+    rows: list[list[Any]] = []
+    for result in root.iterfind(f"{_SR}results/{_SR}result"):
+        row: list[Any] = [None] * len(variables)
+        for binding in result.iterfind(_SR + "binding"):
+            name = binding.get("name") or ""
+            if name in column and len(binding):
+                row[column[name]] = _xml_term(binding[0])
+        rows.append(row)
+    return variables, rows
+
+
 def parse_results(data: bytes, media_type: str) -> bool | tuple[list[str], Iterator[list[Any]]]:
     """A SELECT result (its variables and rows of terms, None for unbound) or an ASK answer,
     from a server's response body; raises SyntaxError."""
+    if media_type == "application/sparql-results+xml":
+        found = _xml_results(data)
+        return found if isinstance(found, bool) else (found[0], iter(found[1]))
     answer = ox.parse_query_results(data, _RESULT_FORMATS[media_type])
     if isinstance(answer, ox.QueryBoolean):
         return bool(answer)
@@ -171,6 +240,12 @@ def parse_results(data: bytes, media_type: str) -> bool | tuple[list[str], Itera
 
 def result_values(data: bytes, media_type: str) -> list[dict[str, str | None]]:
     """A SELECT result as rows of plain strings (the hot path of every API read)."""
+    if media_type == "application/sparql-results+xml":
+        found = _xml_results(data)
+        if isinstance(found, bool):
+            raise ValueError("an ASK answer where rows were expected")
+        names, rows = found
+        return [{n: None if t is None else t.value for n, t in zip(names, row, strict=True)} for row in rows]
     answer = ox.parse_query_results(data, _RESULT_FORMATS[media_type])
     if isinstance(answer, ox.QueryBoolean):
         raise ValueError("an ASK answer where rows were expected")

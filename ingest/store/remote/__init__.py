@@ -239,6 +239,11 @@ class RemoteStore:
             return b""
         if r.status_code != 200:
             raise self._fail("reading a graph", r)
+        if self.settings.virtuoso and accept == "application/n-triples":
+            # Virtuoso writes a graph's statements in an order of its own, another on another
+            # instance holding the same graph: sorted, a dump or a graph page is the same for
+            # the same statements (an N-Triples line is one statement).
+            return b"".join(line + b"\n" for line in sorted(r.content.splitlines()) if line.strip())
         return r.content
 
     # writing ------------------------------------------------------------------------------
@@ -535,13 +540,20 @@ def protocol_dataset(dataset: Dataset, settings: ServerSettings) -> list[tuple[s
     protocol: on Virtuoso it lives in a named graph of its own (DEFAULT_GRAPH), which is then
     named; elsewhere it is left out (the project keeps nothing there: document graphs are named).
     With neither list a server would read its whole store: an empty default graph (a graph
-    nobody writes) then names the dataset, which has no named graphs."""
+    nobody writes) then names the dataset, which has no named graphs. Virtuoso is sent both
+    lists always (an empty one as that graph)."""
     default = list(dataset.default)
+    named = list(dataset.named)
     if dataset.store_default and settings.virtuoso:
         default.append(DEFAULT_GRAPH)
-    if not default and not dataset.named:
-        return [("default-graph-uri", EMPTY_GRAPH)]
-    return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in dataset.named]
+    if not default and not named:
+        default = [EMPTY_GRAPH]
+    if settings.virtuoso:
+        # Virtuoso reads every graph for the list a request leaves out: GRAPH ?g ranged over
+        # all of them (withheld documents, its own schema) when only default graphs were sent.
+        default = default or [EMPTY_GRAPH]
+        named = named or [EMPTY_GRAPH]
+    return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
 
 
 def public_queries(settings: ServerSettings, options: QueryOptions) -> PublicQueries:

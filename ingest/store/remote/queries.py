@@ -17,13 +17,14 @@ from typing import Any
 import httpx
 
 from ingest.store import rdf
-from ingest.store.base import Job, Outcome, PoolBusy, QueryOptions, QueryTimeout
+from ingest.store.base import Dataset, Job, Outcome, PoolBusy, QueryOptions, QueryTimeout
 from ingest.store.fairness import FairGate
 from ingest.store.public import formats, results
 from ingest.store.public.dataset import public_dataset
 from ingest.store.public.guard import QueryRefused, inspect
 from ingest.store.rdf import Format
 from ingest.store.remote import ServerSettings, as_form, protocol_dataset
+from ingest.store.sparql_text import without_dataset_clauses
 
 TSV = "text/tab-separated-values"
 NTRIPLES = "application/n-triples"
@@ -99,14 +100,17 @@ class RemoteQueries:
             if not inspection.has_dataset:
                 params += list(self.settings.union_params(True).items())
         else:  # the protocol dataset replaces the query's own (SPARQL 1.1 Protocol 2.1.4)
-            params += [("default-graph-uri", g) for g in job["default_graphs"] or []]
-            params += [("named-graph-uri", g) for g in job["named_graphs"] or []]
+            asked = Dataset(tuple(job["default_graphs"] or ()), tuple(job["named_graphs"] or ()))
+            in_body = protocol_dataset(asked, self.settings)
         if self.settings.virtuoso:
             params.append(("timeout", str(max(1, int(remaining * 1000)))))
+        query = job["query"]
+        if inspection.has_dataset and in_body:  # the dataset sent replaces the query's own
+            query = without_dataset_clauses(query)
         select_type = formats.RESULTS_XML if self.settings.virtuoso else TSV
         accept = NTRIPLES if graph_result else (select_type if form == "SELECT" else formats.RESULTS_JSON)
         try:
-            body, cut = await self._fetch(job, params, accept, remaining, in_body)
+            body, cut = await self._fetch(query, job, params, accept, remaining, in_body)
         except _ServerStopped:
             self.killed += 1
             raise QueryTimeout from None
@@ -151,7 +155,13 @@ class RemoteQueries:
         return {"status": 200, "media_type": media_type, "body": out, "truncated": truncated, "rows": len(triples)}
 
     async def _fetch(
-        self, job: Job, params: list[tuple[str, Any]], accept: str, timeout: float, form: list[tuple[str, str]]
+        self,
+        query: str,
+        job: Job,
+        params: list[tuple[str, Any]],
+        accept: str,
+        timeout: float,
+        form: list[tuple[str, str]],
     ) -> tuple[bytes, bool]:
         """The answer's first lines: up to the row cap (plus the header) and twice the byte cap
         (the line syntax is wordier than most result formats); True when lines were left. An XML
@@ -166,7 +176,7 @@ class RemoteQueries:
             "POST",
             self.settings.url(self.settings.query),
             params=params,
-            data=as_form([("query", job["query"]), *form]),
+            data=as_form([("query", query), *form]),
             headers={"Accept": accept},
             timeout=httpx.Timeout(timeout),
         )
