@@ -92,3 +92,13 @@ def test_a_season_of_this_year_gives_the_year() -> None:
 
 def test_later_in_the_day_is_the_day_just_told() -> None:
     assert isos("The hearing was on 7 April 2021. Later in the day he was jailed.") == ["2021-04-07", "2021-04-07"]
+
+
+def test_yesterday_and_this_or_last_month_count_from_the_report_date() -> None:
+    text = "She was detained yesterday. He was charged earlier this month. They were fined last month."
+    assert isos(text, "2021-03-01") == ["2021-02-28", "2021-03", "2021-02"]
+    assert isos(text) == []  # no date of the text's own: nothing to count from
+
+
+def test_a_relative_month_yields_to_the_full_date_told_right_after() -> None:
+    assert isos("Earlier this month, on 8 April, she challenged the summons.", "2016-04-20") == ["2016-04-08"]

@@ -86,6 +86,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("last-month", re.compile(rf"\b[Ll]ast\s+(?P<m>{_M})(?![a-z])(?!\s+\d)", re.I)),
     # "today's ruling", "said today", "Today in the night": the document's own date.
     ("today", re.compile(r"\b[Tt]oday(?:['’]s)?\b|\b[Tt]onight\b")),
+    # "yesterday's hearing": the day before the report's own date.
+    ("yesterday", re.compile(r"\b[Yy]esterday(?:['’]s)?\b")),
+    # "earlier this month", "last month": the report's month, or the one before it.
+    ("rel-month", re.compile(r"\b(?P<rel>[Tt]his|[Ll]ast)\s+month\b")),
     # "last year", "this year" on their own (after a month they only give its year); a season
     # of this or last year gives only the year ("during his detention this summer").
     ("rel-year", re.compile(r"\b(?P<rel>[Tt]his|[Ll]ast)\s+(?:year|summer|spring|autumn|fall)\b")),
@@ -326,6 +330,18 @@ def find_dates(ct: CleanText, published: str | None = None, url_date: str | None
             today = lines[-1] if lines else doc_anchor
             if today is not None:
                 mentions.append(DateMention(start, end, kind, today.isoformat(), False, text))
+            continue
+        if kind in ("yesterday", "rel-month"):
+            today = lines[-1] if lines else doc_anchor  # a date the text gives, as for "today"
+            # "Earlier this month, on 8 April": the date told in full right after is the one.
+            told_next = any(end <= r[0] <= end + 12 for r in raw)
+            if today is not None and not told_next:
+                if kind == "yesterday":
+                    value_iso = (today - dt.timedelta(days=1)).isoformat()
+                else:
+                    months = today.year * 12 + today.month - 1 - (1 if m.group("rel").lower() == "last" else 0)
+                    value_iso = f"{months // 12:04d}-{months % 12 + 1:02d}"
+                mentions.append(DateMention(start, end, kind, value_iso, False, text))
             continue
         if kind == "ago":
             # Only a date the text gives, like "today": an address's date is too weak to count from.
