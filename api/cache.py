@@ -27,18 +27,26 @@ POLL = float(os.environ.get("CASEGRAPH_STORE_POLL", "1"))
 
 _cache: weakref.WeakKeyDictionary[Store, dict[str, Any]] = weakref.WeakKeyDictionary()
 _versions: weakref.WeakKeyDictionary[Store, tuple[float, str]] = weakref.WeakKeyDictionary()
+_refreshing: weakref.WeakSet[Store] = weakref.WeakSet()
 _lock = threading.Lock()
 
 
 def store_version(store: Store) -> str:
     """The store's last-modified time as text ("" when it has none), looked up at most every
-    POLL seconds: what ETags and these caches are keyed on."""
+    POLL seconds: what ETags and these caches are keyed on. While one thread looks it up,
+    the others go on with the version seen last (a look-up walks every graph: sixteen
+    requests arriving as the poll runs out would each walk them)."""
     now = time.monotonic()
     with _lock:
         seen = _versions.get(store)
-        if seen is not None and now - seen[0] < POLL:
+        if seen is not None and (now - seen[0] < POLL or store in _refreshing):
             return seen[1]
-    stamp = store.last_modified()
+        _refreshing.add(store)
+    try:
+        stamp = store.last_modified()
+    finally:
+        with _lock:
+            _refreshing.discard(store)
     version = "" if stamp is None else stamp.isoformat()
     with _lock:
         _versions[store] = (now, version)
@@ -56,15 +64,22 @@ def _entries(store: Store) -> dict[str, Any]:
 
 
 def per_store(store: Store, key: str, compute: Callable[[], T]) -> T:
-    """`compute()` once per (store, version, key); later calls return the same value."""
+    """`compute()` once per (store, version, key); later calls return the same value. Callers
+    that miss at the same time wait for the one computing it (an index over the whole store
+    takes seconds; sixteen threads building it at once take sixteen times as long each)."""
     store_version(store)
     with _lock:
         entries = _entries(store)
         if key in entries:
             return entries[key]  # type: ignore[no-any-return]
-    value = compute()
-    with _lock:
-        return entries.setdefault(key, value)  # type: ignore[no-any-return]
+        gate = entries.setdefault("__computing__", {}).setdefault(key, threading.RLock())
+    with gate:
+        with _lock:
+            if key in entries:
+                return entries[key]  # type: ignore[no-any-return]
+        value = compute()
+        with _lock:
+            return entries.setdefault(key, value)  # type: ignore[no-any-return]
 
 
 def per_store_lru(store: Store, name: str, key: Hashable, compute: Callable[[], T], size: int = 256) -> T:

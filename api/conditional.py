@@ -81,13 +81,21 @@ def for_graph(store: Store, graph: str, variant: str) -> Validators:
 
 def for_store(store: Store, variant: str) -> Validators:
     """The validators of everything `store` shows (a dump, a description spanning graphs)."""
+    digest, modified = per_store(store, "conditional:store", lambda: _store_state(store))
+    return Validators(_tag([variant, digest]), modified)
+
+
+def _store_state(store: Store) -> tuple[str, datetime | None]:
+    """A digest of every graph's state and the store's last write, and the latest of those
+    times: once per store version (a description is asked for far more often than the store
+    changes, and this walks every graph)."""
     state = _graph_state(store)
     last = store.last_modified()
     times = [datetime.fromisoformat(w) for w, _ in state.values() if w]
     modified = max([*times, *([last] if last else [])], default=None)
-    parts = [variant, "" if last is None else last.isoformat()]
+    parts = ["" if last is None else last.isoformat()]
     parts += [f"{g}\x1e{w}\x1e{s}" for g, (w, s) in sorted(state.items())]
-    return Validators(_tag(parts), modified)
+    return _tag(parts), modified
 
 
 def not_modified(request: Request, validators: Validators, vary: str) -> Response | None:

@@ -51,11 +51,17 @@ def get_store(request: Request) -> Store:
     return app_view(request.app.state, full=can_read_withheld(request))
 
 
+def opened_view(state: Any, *, full: bool = False) -> StoreView | None:
+    """app_view if it has been made already, else None (never opens the store)."""
+    view: StoreView | None = getattr(state, "full_view" if full else "public_view", None)
+    return view
+
+
 def app_view(state: Any, *, full: bool = False) -> StoreView:
     """The public view (or, `full`, the read-withheld one) of the app's store, one object per
     app, so caches keyed by it live as long as the app."""
     name = "full_view" if full else "public_view"
-    view: StoreView | None = getattr(state, name, None)
+    view = opened_view(state, full=full)
     if view is None:
         store = app_store(state)
         with _open_lock:

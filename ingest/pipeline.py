@@ -676,6 +676,9 @@ def build(
         summary.notes.append(f"the public union could not be rebuilt: {type(exc).__name__}: {exc}")
     if fuse:
         _refresh_fused_view(store, summary, changes)
+    # The union and the fused view are written after the documents: flushed too, or they stay
+    # in the write-ahead log that every read-only open (a server, each query worker) replays.
+    store.flush()
     summary.seconds = time.perf_counter() - started
     return summary
 

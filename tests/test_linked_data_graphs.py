@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL
 
 from api.app import create_app
-from api.cache import per_store_lru
+from api.cache import per_store, per_store_lru
 from api.curated.common import Ctx
 from api.curated.events import event_detail, event_details, sort_key
 from api.deps import load_query, with_values
@@ -210,3 +210,30 @@ def test_the_filter_cache_is_bounded_and_per_store() -> None:
         assert per_store_lru(a, "t", n, lambda n=n: compute(n), size=2) == n * 10
     assert calls == [1, 2, 3, 2], "1 stays (recently used), 2 is evicted by 3 and computed again"
     assert per_store_lru(b, "t", 1, lambda: compute(1), size=2) == 10 and calls[-1] == 1
+
+
+def test_callers_missing_one_per_store_value_at_once_wait_for_one_computation() -> None:
+    """Sixteen threads asking for an index nobody has built yet get the one built by the first
+    (api.cache.per_store), not sixteen builds."""
+    import threading
+
+    store = EmbeddedStore(memory=True)
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def build() -> list[int]:
+        calls.append(1)
+        started.set()
+        release.wait(10)  # the others arrive while this one computes
+        return [42]
+
+    results: list[list[int]] = []
+    threads = [threading.Thread(target=lambda: results.append(per_store(store, "index", build))) for _ in range(16)]
+    threads[0].start()
+    assert started.wait(10)
+    for t in threads[1:]:
+        t.start()
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert calls == [1] and len(results) == 16 and all(r is results[0] for r in results)

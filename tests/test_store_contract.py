@@ -302,6 +302,32 @@ def test_public_results_are_cut_at_the_row_cap(written: Store) -> None:
     assert len(cut["body"].decode().strip().splitlines()) == 4  # the header and three rows
 
 
+def test_a_view_graph_list_sent_once_per_key_still_answers_each_job_by_its_own(written: Store) -> None:
+    """Jobs carry the view's graph lists and a key naming them (Job.graphs_key): a worker that
+    has the key's lists already is sent the job without them (the embedded pool) and answers as
+    from the lists themselves; a new key brings its own lists."""
+    names = f"SELECT ?g ?n WHERE {{ GRAPH ?g {{ ?s <{EX}name> ?n }} }} ORDER BY ?g"
+    only_a = {"visible_graphs": [EX + "a"], "visible_default": [EX + "a"], "graphs_key": "1"}
+    both = {"visible_graphs": [EX + "a", EX + "b"], "visible_default": [EX + "a", EX + "b"], "graphs_key": "2"}
+    answers = run_jobs(written, job(names, **only_a), job(names, **only_a), job(names, **both), job(names, **only_a))
+    graphs = [[b["g"]["value"] for b in json.loads(o["body"])["results"]["bindings"]] for o in answers]
+    assert graphs == [[EX + "a"], [EX + "a"], [EX + "a", EX + "b"], [EX + "a"]]
+
+
+def test_a_job_without_the_lists_its_worker_lacks_is_refused_not_run_unrestricted() -> None:
+    from ingest.store.embedded.worker import KeptGraphs, without_kept_graphs
+
+    lists = {"visible_graphs": [EX + "a"], "visible_default": [EX + "a"]}
+    whole = job("ASK {}", graphs_key="7", **lists)
+    lean = without_kept_graphs(whole, "7")
+    assert "visible_graphs" not in lean and without_kept_graphs(whole, "6") is whole
+    kept = KeptGraphs()
+    assert kept.complete(dict(lean)) is None  # never sent the lists of key 7: refused
+    assert kept.complete(dict(whole)) == whole  # now it has them
+    assert kept.complete(dict(lean)) == whole
+    assert kept.complete(dict(without_kept_graphs(job("ASK {}", graphs_key="8", **lists), "8"))) is None
+
+
 def test_public_queries_stop_at_the_deadline(written: Store) -> None:
     (outcome,) = run_jobs(written, job(SLOW), timeout=1.0)
     assert isinstance(outcome, QueryTimeout)

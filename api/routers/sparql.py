@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.access import can_read_withheld
 from api.clients import client_of
-from api.deps import app_stats, app_view
+from api.deps import app_stats, app_view, opened_view
 from api.settings import Settings
 from api.sparql.description import PREFIXES, service_description
 from ingest.store import (
@@ -35,6 +35,7 @@ from ingest.store.public import formats
 from ingest.store.public.guard import QueryRefused, check_text
 from ingest.store.rdf import serialize
 from ingest.store.terms import IRI
+from ingest.store.view import Visible
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -153,7 +154,11 @@ async def sparql(request: Request) -> Response:
             IRI(iri)
         except ValueError:
             return _refuse(f"not an IRI: {iri!r}")
-    visible, hides, default = await run_in_threadpool(visible_graphs, request)
+    # The view's graphs as last looked up, else (every CASEGRAPH_STORE_POLL seconds) off the
+    # event loop: a look-up reads the store.
+    seen = fresh_visible(request)
+    if seen is None:
+        seen = await run_in_threadpool(visible_graphs, request)
     job: Job = {
         "query": query,
         "accept": request.headers.get("accept"),
@@ -165,9 +170,10 @@ async def sparql(request: Request) -> Response:
         "max_depth": settings.max_query_depth,
         "base_iri": settings.origin + "/sparql",
         # the graphs the request's view shows (ingest.store.view); None: nothing is hidden
-        "visible_graphs": visible,
-        "union_ok": not hides,
-        "visible_default": default,
+        "visible_graphs": list(seen.named),
+        "union_ok": not seen.hidden,
+        "visible_default": list(seen.default),
+        "graphs_key": seen.key,
     }
     retry = {"Retry-After": str(settings.retry_after)}
     try:
@@ -208,11 +214,16 @@ async def sparql(request: Request) -> Response:
     return Response(outcome["body"], status_code=outcome["status"], media_type=media, headers=headers)
 
 
-def visible_graphs(request: Request) -> tuple[list[str], bool, list[str]]:
-    """The graphs the request's view lets a query read, whether the store hides others, and
-    the graphs of the view's default graph."""
-    view = app_view(request.app.state, full=can_read_withheld(request))
-    return view.visible_graphs(), view.hides(), view.default_graphs()
+def visible_graphs(request: Request) -> Visible:
+    """The graphs the request's view lets a query read (ingest.store.view.Visible: the named
+    ones, the default graph's, whether the store hides others)."""
+    return app_view(request.app.state, full=can_read_withheld(request)).visible()
+
+
+def fresh_visible(request: Request) -> Visible | None:
+    """visible_graphs when the view has them without reading the store now, else None."""
+    view = opened_view(request.app.state, full=can_read_withheld(request))
+    return view.visible_if_fresh() if view is not None else None
 
 
 def describe_service(request: Request) -> Response:

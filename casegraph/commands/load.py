@@ -92,8 +92,11 @@ def load_files(
                 audit.record(location, "load", content_hash=file_hash(path), detail={"file": str(path)})
         except (ValueError, SyntaxError, OSError) as exc:
             problems.append(f"{path}: {str(exc).strip() or type(exc).__name__}")
-    store.flush()
     publication.refresh_union(store)  # loaded graphs are public (ingest.publication)
+    # After the union's write too: what is not flushed stays in the engine's write-ahead log,
+    # which every read-only open (the server and each of its query workers) replays in full
+    # (a minute per open at a million quads).
+    store.flush()
     return problems
 
 

@@ -67,6 +67,12 @@ class Dataset:
     default: tuple[str, ...] = ()
     named: tuple[str, ...] = ()
     store_default: bool = False
+    # Every graph of the store that is not in `named`, when the one who made the dataset knows
+    # them all (a view: ingest.store.view). A backend whose graphs cannot change while it
+    # answers (a read-only embedded store) may then range GRAPH over all of its graphs but
+    # these (ingest.store.sparql_text.exclude_graphs) instead of over `named` listed one by one,
+    # which costs its engine a look-up per listed graph for every pattern. None: not known.
+    hidden: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,10 @@ class Job(TypedDict):
     # ...else the graphs whose union is the default graph of a query that names no dataset (a
     # view's one-graph public union and the fused view, ingest.store.view); absent: the visible ones.
     visible_default: NotRequired[list[str] | None]
+    # Names the two lists above (ingest.store.view.Visible.key): the same key, the same lists.
+    # A service whose workers keep them between jobs sends them to each worker once per key
+    # (a store's graph list is thousands of names; a simple query, a few hundred bytes).
+    graphs_key: NotRequired[str]
 
 
 class Outcome(TypedDict):

@@ -17,18 +17,19 @@ strings, IRIs and comments, so a brace inside them never counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from ingest.store.terms import Term, as_term
+from ingest.store.terms import IRI, Term, as_term
 
 _KEYWORD = re.compile(r"[A-Za-z_][\w\-]*(?::[\w\-.]*)?")  # a prefixed name is one token
 _VARIABLE = re.compile(r"[A-Za-z0-9_]+")
 _FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 
 
-def _tokens(query: str) -> Iterator[tuple[int, str]]:
-    """(offset, token) for each brace and bare word outside strings, IRIs and comments."""
+def _tokens(query: str, iris: bool = False) -> Iterator[tuple[int, str]]:
+    """(offset, token) for each brace and bare word outside strings, IRIs and comments (with
+    `iris`, each IRI as a token too, `<...>`)."""
     i, n = 0, len(query)
     while i < n:
         c = query[i]
@@ -45,6 +46,8 @@ def _tokens(query: str) -> Iterator[tuple[int, str]]:
             end = query.find(">", i)
             # `<` as an operator (`?a <?b`) has no closing `>` before whitespace.
             if end > 0 and not any(ch.isspace() for ch in query[i:end]):
+                if iris:
+                    yield i, query[i : end + 1]
                 i = end + 1
             else:
                 i += 1
@@ -232,4 +235,70 @@ def bind(query: str, bindings: Mapping[str, Any] | None, as_bind: Collection[str
         row = " ".join(str(terms[name]) for name in chosen)
         values = f" VALUES ({header}) {{ ({row}) }}" if chosen else ""
         out = f"{out[:at]}{binds}{values}\n{out[at:]}"
+    return out
+
+
+# Words that make a query read graphs other than through its dataset: a dataset clause of its
+# own, a remote service. A query holding one is never narrowed by exclusion.
+_OWN_DATASET = frozenset({"FROM", "SERVICE", "LOAD"})
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+
+
+def exclude_graphs(query: str, hidden: Sequence[str]) -> str:
+    """`query` with every `GRAPH g { ... }` pattern wrapped as `{ GRAPH g { ... } FILTER (g NOT
+    IN (hidden...)) }`: run over every named graph of a store, it reads the same as over the
+    store's graphs but `hidden` listed one by one (an engine given a list of named graphs looks
+    each pattern up once per listed graph; a filter on the few hidden ones costs a comparison
+    per row). Wrapping keeps the semantics: the filter sees the graph the pattern matched, in a
+    group of its own, so it cuts exactly that pattern's solutions (inside an OPTIONAL, a
+    LATERAL, a sub-SELECT, a nested GRAPH alike).
+
+    Escapes (`\\u0047RAPH`) are expanded first, as the engine expands them before it parses,
+    and the expanded text is what the engine gets. Only for the project's own query files: it
+    fails closed, raising ValueError for whatever it cannot vouch for (a dataset clause, a
+    SERVICE, a GRAPH not followed by a variable or IRI and a group), and the caller then lists
+    the graphs instead."""
+    from ingest.store.public.guard import expand_escapes
+
+    query = expand_escapes(query)
+    if not hidden:
+        return query
+    for iri in hidden:
+        IRI(iri)  # checked: nothing but an IRI reaches the text
+    listed = ", ".join(f"<{iri}>" for iri in hidden)
+    tokens = list(_tokens(query, iris=True))
+    closing: dict[int, int] = {}
+    opened: list[int] = []
+    for k, (_offset, token) in enumerate(tokens):
+        if token == "{":
+            opened.append(k)
+        elif token == "}":
+            if not opened:
+                raise ValueError("unbalanced braces")
+            closing[opened.pop()] = k
+    if opened:
+        raise ValueError("unbalanced braces")
+    inserts: list[tuple[int, str]] = []
+    for k, (offset, token) in enumerate(tokens):
+        if token.startswith("<") and not _IRI.fullmatch(token):
+            # not an IRI (`?a<3)GRAPH?g{...}FILTER(?b>` read as one): what it hides is unknown
+            raise ValueError(f"{token[:40]!r} is neither an IRI nor an expression the scanner can read")
+        if token in _OWN_DATASET:
+            raise ValueError(f"the query says {token}: graphs cannot be excluded by rewriting it")
+        if token != "GRAPH":
+            continue
+        if k + 2 >= len(tokens) or tokens[k + 2][1] != "{" or k + 2 not in closing:
+            raise ValueError("a GRAPH not followed by a graph name and a group")
+        at, name = tokens[k + 1]
+        if not (name.startswith("?") or name.startswith("<") or ":" in name):
+            raise ValueError(f"a GRAPH with {name!r} for its graph")
+        name = query[at : at + len(name)]  # as the query writes it (`$g`, a prefixed name's case)
+        end = tokens[closing[k + 2]][0] + 1
+        inserts.append((offset, "{ "))
+        inserts.append((end, f" FILTER ({name} NOT IN ({listed})) }}"))
+    out = query
+    # From the end, so offsets stay valid; at one offset (a group's end right before the next
+    # GRAPH) the later insert goes in first, so the earlier one ends up in front of it.
+    for _order, (at, text) in sorted(enumerate(inserts), key=lambda i: (i[1][0], i[0]), reverse=True):
+        out = out[:at] + text + out[at:]
     return out

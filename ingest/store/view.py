@@ -21,9 +21,10 @@ Writes go to the store underneath unchanged (the build fuses through a view).
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -46,12 +47,30 @@ def _fused_graph() -> str:
     return str(fused_graph_iri())
 
 
+# Past this many graphs to leave out, listing the shown ones is the cheaper read (a filter
+# compares each solution with every graph left out).
+MAX_OUTSIDE = 64
+_KEYS = itertools.count(1)
+
+
+def _outside(every: set[str], shown: Sequence[str]) -> tuple[str, ...] | None:
+    """The graphs of `every` not in `shown`; None when they are more than MAX_OUTSIDE."""
+    rest = every.difference(shown)
+    return tuple(sorted(rest)) if len(rest) <= MAX_OUTSIDE else None
+
+
 @dataclass(frozen=True)
 class Visible:
     named: tuple[str, ...]  # the graphs GRAPH ranges over (sorted)
     default: tuple[str, ...]  # the graphs whose union is the default graph
     hidden: bool  # the store holds graphs this view must not show: reads need the dataset
     fused: str | None  # the graph the API's ?fused names, when not the public fused graph
+    # Every graph of the store outside `named` (Dataset.hidden); None when they are too many
+    # for that to be the cheaper way to read (a store withholding most of its documents).
+    outside: tuple[str, ...] | None = None
+    # Names these lists for as long as they stay the same (Job.graphs_key): unique in the
+    # process, a new one whenever a look-up finds them changed.
+    key: str = field(default="", compare=False)
 
 
 class StoreView:
@@ -73,14 +92,23 @@ class StoreView:
 
     # what this view shows --------------------------------------------------------------------
     def visible(self) -> Visible:
-        now = time.monotonic()
-        seen = self._seen
-        count = publication.generation()
-        if seen is not None and now - seen[0] < self.poll and seen[1] == count:
-            return seen[2]
+        found = self.visible_if_fresh()
+        if found is not None:
+            return found
+        seen, count = self._seen, publication.generation()
         found = self._look_up()
-        self._seen = (now, count, found)
+        # the same graphs keep their key; changed ones get a new one
+        found = seen[2] if seen is not None and seen[2] == found else replace(found, key=str(next(_KEYS)))
+        self._seen = (time.monotonic(), count, found)
         return found
+
+    def visible_if_fresh(self) -> Visible | None:
+        """The visible graphs when they need no look-up now (within `poll`), else None: for
+        callers that must not block on the store (the event loop)."""
+        seen = self._seen
+        if seen is not None and time.monotonic() - seen[0] < self.poll and seen[1] == publication.generation():
+            return seen[2]
+        return None
 
     def refresh(self) -> None:
         """Forget the visible graphs (the next read looks them up)."""
@@ -99,7 +127,7 @@ class StoreView:
         union = publication.PUBLIC_UNION in own
         if not self.full:
             default = (publication.PUBLIC_UNION, *([fused] if fused in present else [])) if union else tuple(shown)
-            return Visible(tuple(shown), default, True, None)
+            return Visible(tuple(shown), default, True, None, _outside(present | STORE_OWN_GRAPHS, shown))
         full_fused = publication.FULL_FUSED_GRAPH if publication.FULL_FUSED_GRAPH in present else None
         named = sorted([g for g in shown if g != fused or full_fused is None] + ([full_fused] if full_fused else []))
         if union:
@@ -107,7 +135,7 @@ class StoreView:
             default = (publication.PUBLIC_UNION, *extra, full_fused or fused)
         else:
             default = tuple(named)
-        return Visible(tuple(named), default, True, full_fused)
+        return Visible(tuple(named), default, True, full_fused, _outside(present | STORE_OWN_GRAPHS, named))
 
     def _own_graphs(self) -> set[str]:
         """The store's own graphs (STORE_OWN_GRAPHS: its logs, the public union) that hold
@@ -117,18 +145,6 @@ class StoreView:
             for g in sorted(STORE_OWN_GRAPHS)
             if self.store.select(f"SELECT ?s WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} LIMIT 1", union=False)
         }
-
-    def visible_graphs(self) -> list[str]:
-        """The graphs a public SPARQL job may read (Job.visible_graphs)."""
-        return list(self.visible().named)
-
-    def hides(self) -> bool:
-        """Whether the store's own union shows something this view must not (Job.union_ok)."""
-        return self.visible().hidden
-
-    def default_graphs(self) -> list[str]:
-        """The graphs whose union is this view's default graph (Job.visible_default)."""
-        return list(self.visible().default)
 
     def shows(self, graph: str) -> bool:
         return graph in self.visible().named
@@ -141,7 +157,7 @@ class StoreView:
                 tuple(g for g in asked.named if g in allowed),
                 asked.store_default,
             )
-        return Dataset(seen.default if union else (), seen.named, store_default=True)
+        return Dataset(seen.default if union else (), seen.named, store_default=True, hidden=seen.outside)
 
     def _bindings(self, bindings: Mapping[str, Any] | None, seen: Visible) -> Mapping[str, Any] | None:
         if not bindings or seen.fused is None:

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ingest.store.base import Job, Outcome, PoolBusy, QueryTimeout, WorkerCrashed
+from ingest.store.embedded.worker import without_kept_graphs
 from ingest.store.fairness import ClientBusy, FairGate
 
 __all__ = ["ClientBusy", "PoolBusy", "QueryPool", "QueryTimeout", "WorkerCrashed"]
@@ -56,6 +57,12 @@ class Worker:
         theirs.close()  # the child holds its end now; EOF reaches us if it dies
         self.conn = Connection(ours.detach())
         self.demoted = False
+        self.graphs_key: str | None = None  # the graph lists this worker keeps (worker.KeptGraphs)
+
+    def send(self, job: Job) -> None:
+        """Send `job`, leaving out the graph lists the worker has kept from an earlier job."""
+        self.conn.send(without_kept_graphs(job, self.graphs_key))
+        self.graphs_key = job.get("graphs_key")
 
     def demote(self) -> None:
         with contextlib.suppress(OSError):  # gone already
@@ -167,7 +174,7 @@ class QueryPool:
         self.running += 1
         demote = self.loop.call_later(LONG_QUERY, worker.demote)
         try:
-            worker.conn.send(job)
+            worker.send(job)
             outcome = await _receive(worker.conn, deadline - time.monotonic())
             healthy = not worker.demoted or worker.restore()
             return outcome

@@ -79,6 +79,42 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         return formats.error_outcome(500, f"store error: {exc}")
 
 
+# The job's graph lists, which a worker keeps by Job.graphs_key: the pool leaves them out of a
+# job for a worker that has them already (GRAPHS_KEPT says so), and the worker puts them back.
+GRAPH_LISTS = ("visible_graphs", "visible_default")
+GRAPHS_KEPT = "graphs_kept"
+
+
+def without_kept_graphs(job: Job, worker_key: str | None) -> Job:
+    """`job` as sent to a worker that keeps the lists of `worker_key`: without them when its
+    key is that one."""
+    if worker_key is None or job.get("graphs_key") != worker_key:
+        return job
+    lean: dict[str, Any] = {k: v for k, v in job.items() if k not in GRAPH_LISTS}
+    lean[GRAPHS_KEPT] = True
+    return lean  # type: ignore[return-value]
+
+
+class KeptGraphs:
+    """The worker's side: the lists of the last key it was sent."""
+
+    def __init__(self) -> None:
+        self.key: str | None = None
+        self.lists: dict[str, Any] = {}
+
+    def complete(self, job: dict[str, Any]) -> Job | None:
+        """The whole job; None when it leaves out lists this worker does not have (the pool
+        and the worker disagree: the job is refused, never run with no view)."""
+        if job.pop(GRAPHS_KEPT, False):
+            if job.get("graphs_key") != self.key or self.key is None:
+                return None
+            job.update(self.lists)
+        elif job.get("graphs_key") is not None:
+            self.key = job["graphs_key"]
+            self.lists = {k: job.get(k) for k in GRAPH_LISTS}
+        return job  # type: ignore[return-value]
+
+
 def _size(term: Any) -> int:
     """An upper bound on the bytes one term adds to any result format (escaping can double a
     character, markup adds a constant)."""
@@ -145,13 +181,20 @@ def main(store_path: str, conn: Connection, sandbox_mode: str = "required") -> N
     inspect("ASK {}")  # load the SPARQL grammar now, not during the first request
     conn.send({"ready": True, "error": failure or None})  # start-up must not count against a deadline
 
+    kept = KeptGraphs()
+
     def serve() -> None:
         while True:
             try:
-                job = conn.recv()
+                job = kept.complete(conn.recv())
             except (EOFError, OSError, KeyboardInterrupt):
                 return
-            outcome = execute(store, job) if store is not None else formats.error_outcome(503, failure)
+            if job is None:
+                outcome = formats.error_outcome(503, "the query worker lost the view's graph list; try again")
+            elif store is None:
+                outcome = formats.error_outcome(503, failure)
+            else:
+                outcome = execute(store, job)
             try:
                 conn.send(outcome)
             except (BrokenPipeError, OSError):

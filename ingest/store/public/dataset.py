@@ -31,23 +31,30 @@ def _kept(iris: Iterable[str], visible: set[str], base: str | None) -> tuple[str
 
 
 def public_dataset(job: Job, inspection: Inspection) -> Dataset | None:
-    """The dataset the job's query reads; None: the store as it is (no view)."""
+    """The dataset the job's query reads; None: the store as it is (no view). A query without
+    a GRAPH pattern is given no named graph (Inspection.graph_patterns): listing them would
+    cost the engine a look-up per graph and show the query nothing."""
     visible_list = job.get("visible_graphs")
     if visible_list is None:
         return None
-    visible = set(visible_list)
     base = job.get("base_iri")
     if job["default_graphs"] is not None or job["named_graphs"] is not None:
         # the protocol dataset replaces the query's own (SPARQL 1.1 Protocol 2.1.4)
-        return Dataset(
-            _kept(job["default_graphs"] or [], visible, base), _kept(job["named_graphs"] or [], visible, base)
+        visible = set(visible_list)
+        default, named = (
+            _kept(job["default_graphs"] or [], visible, base),
+            _kept(job["named_graphs"] or [], visible, base),
         )
+        return Dataset(default, named if inspection.graph_patterns else ())
     if inspection.has_dataset:
-        return Dataset(_kept(inspection.from_default, visible, base), _kept(inspection.from_named, visible, base))
+        visible = set(visible_list)
+        default, named = _kept(inspection.from_default, visible, base), _kept(inspection.from_named, visible, base)
+        return Dataset(default, named if inspection.graph_patterns else ())
     if job.get("union_ok"):
         return None
     # The view's default graph (its one-graph public union: benchmarks/publication.py), else
     # every visible graph by name. The store's own default graph is public (what `casegraph
     # load` of a triple file adds).
-    default = job.get("visible_default") or visible_list
-    return Dataset(tuple(dict.fromkeys(default)), tuple(dict.fromkeys(visible_list)), store_default=True)
+    shown = job.get("visible_default") or visible_list
+    every = tuple(dict.fromkeys(visible_list)) if inspection.graph_patterns else ()
+    return Dataset(tuple(dict.fromkeys(shown)), every, store_default=True)

@@ -139,6 +139,12 @@ class Inspection:
     # relative resolves against the endpoint's URL, ingest.store.public.dataset).
     from_default: tuple[str, ...] = ()
     from_named: tuple[str, ...] = ()
+    # The parse holds a GRAPH pattern (anywhere: a subquery, an EXISTS). Without one, a query
+    # reads no named graph, so the dataset it is given needs none: an engine handed a long list
+    # of named graphs pays for it on every query (ingest.store.public.dataset). Should the
+    # engine's parse find a GRAPH this one does not, it ranges over no graph at all: nothing
+    # more is shown, only less.
+    graph_patterns: bool = True
 
 
 def _dataset_clauses(tree: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -267,4 +273,12 @@ def inspect(query: str, max_depth: int = 40, max_tree_size: int = 200_000) -> In
     if form not in FORMS:
         raise QueryRefused(f"not a query: {form}")
     from_default, from_named = _dataset_clauses(tree)
-    return Inspection(form, "DatasetClause" in shape.names, shape.depth, shape.size, from_default, from_named)
+    return Inspection(
+        form,
+        "DatasetClause" in shape.names,
+        shape.depth,
+        shape.size,
+        from_default,
+        from_named,
+        graph_patterns="GraphGraphPattern" in shape.names,
+    )
