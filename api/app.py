@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None, client_key: ClientKey | None = 
     app.state.public_passages = None
     app.state.public_view = None
     app.state.full_view = None
+    app.state.sparql_answers = None  # kept SPARQL answers (api.routers.sparql.answer_key)
     # add_middleware puts each one outside those added before: innermost first.
     # Whole public answers kept by the store's version (api.response_cache), inside the ETags
     # so a kept answer is tagged like a fresh one.

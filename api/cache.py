@@ -53,6 +53,16 @@ def store_version(store: Store) -> str:
     return version
 
 
+def known_version(store: Store) -> str | None:
+    """store_version when it needs no look-up now (seen within POLL seconds), else None: for
+    callers on the event loop, which must not wait on the store."""
+    with _lock:
+        seen = _versions.get(store)
+    if seen is not None and time.monotonic() - seen[0] < POLL:
+        return seen[1]
+    return None
+
+
 def _entries(store: Store) -> dict[str, Any]:
     """The store's entries for its current version (call with _lock held after store_version)."""
     version = _versions.get(store, (0.0, ""))[1]

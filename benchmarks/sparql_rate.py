@@ -1,7 +1,7 @@
 """Simple SPARQL through the full safe stack, beside the raw engine, in one run.
 
     .venv/bin/python benchmarks/sparql_rate.py --store DIR [--connections 16] [--seconds 10]
-        [--rounds 2] [--query TEXT]
+        [--rounds 2] [--query TEXT] [--fresh]
 
 Starts, on the same store and the same machine, `oxigraph serve-read-only` (the engine's own
 server: the ceiling) and `casegraph serve` (every middleware, the query guard, the worker pool
@@ -10,6 +10,11 @@ generator in C, so the client takes little of the CPU the servers need) and prin
 latency and non-200 answers side by side, with the ratio of the stack to the raw server. Each
 server is measured `--rounds` times, alternating, and the best round of each is compared (the
 machine may be shared: alternating keeps a busy moment from falling on one side only).
+
+By default every request sends the same query, as a client polling an endpoint does (casegraph
+serve answers a repeatable query again from memory: api.routers.sparql.answer_key). With
+--fresh, each request's text is new (a comment with a counter), so every one is checked,
+parsed and evaluated by a worker: the cost of a query never seen before.
 
 Each of wrk's connections speaks for a client of its own (X-Forwarded-For from a trusted
 proxy, 127.0.0.1: as behind a reverse proxy), so the per-client limits act as they would on the
@@ -62,6 +67,24 @@ function init(args)
 end
 function request()
   return req
+end
+"""
+# The same, but every request's query text is new (a comment with a counter at its end), so no
+# answer or parse kept from an earlier request can serve it: the cost of a query never seen.
+WRK_FRESH = """
+local n = 0
+function setup(thread)
+  n = n + 1
+  thread:set("client", "10.77." .. math.floor(n / 250) .. "." .. (n % 250 + 1))
+  thread:set("id", n)
+end
+function init(args)
+  count = 0
+end
+function request()
+  count = count + 1
+  local path = wrk.path .. "%0A%23" .. id .. "-" .. count
+  return wrk.format("GET", path, {["Accept"] = "@ACCEPT@", ["X-Forwarded-For"] = client})
 end
 """
 
@@ -156,6 +179,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2, help="measurements of each server, alternating")
     ap.add_argument("--workers", type=int, help="SPARQL workers of casegraph serve (default: its own)")
     ap.add_argument("--query", default=SIMPLE)
+    ap.add_argument("--fresh", action="store_true", help="a new query text for every request (nothing kept)")
     a = ap.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk): nothing measured", file=sys.stderr)
@@ -163,7 +187,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="casegraph-rate-") as tmp:
         script = Path(tmp) / "clients.lua"
-        script.write_text(WRK_SCRIPT.replace("@ACCEPT@", ACCEPT), encoding="utf-8")
+        script.write_text((WRK_FRESH if a.fresh else WRK_SCRIPT).replace("@ACCEPT@", ACCEPT), encoding="utf-8")
         raw, raw_url = start_raw(a.store)
         try:
             stack, stack_url = start_stack(a.store, a.workers)
@@ -178,7 +202,7 @@ def main() -> int:
             stop(raw)
     best = {side: max(runs, key=lambda r: r["rate"]) for side, runs in results.items()}
     print(f"\n## simple SPARQL, {a.connections} connections (one client each), {a.seconds:g} s x {a.rounds} rounds")
-    print(f"query: {a.query}\n")
+    print(f"query: {a.query}" + ("  (+ a comment with a counter: every text new)" if a.fresh else "") + "\n")
     print("| server | req/s (best) | all rounds | p50 ms | p99 ms | non-200 | socket errors |")
     print("|---|---|---|---|---|---|---|")
     for side, label in (("raw", "oxigraph serve-read-only (raw engine)"), ("stack", "casegraph serve (full stack)")):

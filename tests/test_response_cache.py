@@ -87,10 +87,16 @@ def test_requests_with_credentials_or_conditions_go_to_the_route(
         assert r.status_code == 200 and "x-cache" not in r.headers
 
 
-def test_sparql_answers_and_errors_are_never_kept(client: TestClient) -> None:
+def test_changing_sparql_answers_and_errors_are_never_kept(client: TestClient) -> None:
+    """A repeatable SPARQL answer is kept by the route (tests/test_sparql_endpoint.py); one
+    that may change from one evaluation to the next never is, nor an error."""
+    changing = {"query": "SELECT (COUNT(*) AS ?n) (NOW() AS ?t) WHERE { ?s ?p ?o }"}
     for _ in range(2):
-        r = client.get("/sparql", params=SPARQL, headers={"Accept": "text/csv"})
+        r = client.get("/sparql", params=changing, headers={"Accept": "text/csv"})
         assert r.status_code == 200 and "x-cache" not in r.headers
+    for _ in range(2):
+        r = client.get("/sparql", params={"query": "ASK {"}, headers={"Accept": "text/csv"})
+        assert r.status_code == 400 and "x-cache" not in r.headers
     for _ in range(2):
         missing = client.get("/api/persons/no-such-person-anywhere/timeline")
         assert missing.status_code == 404 and "x-cache" not in missing.headers
@@ -100,8 +106,18 @@ def test_no_memory_no_cache(store: Path) -> None:
     with TestClient(create_app(Settings(store=store, workers=1, rate_limit=0, response_cache_mb=0))) as c:
         for _ in range(2):
             assert "x-cache" not in c.get("/api/persons?limit=5").headers
+            assert "x-cache" not in c.get("/sparql", params=SPARQL, headers={"Accept": "text/csv"}).headers
 
 
 def test_a_bad_setting_is_named() -> None:
     with pytest.raises(ValueError, match="response_cache_mb"):
         Settings(response_cache_mb=-1)
+
+
+def test_sparql_answers_to_a_token_are_never_kept(client: TestClient, store: Path) -> None:
+    headers = {"Accept": "text/csv", **bearer(add_token(store, "sparql-reader", "read-withheld"))}
+    client.get("/sparql", params=SPARQL, headers={"Accept": "text/csv"})
+    assert client.get("/sparql", params=SPARQL, headers={"Accept": "text/csv"}).headers["x-cache"] == "hit"
+    for _ in range(2):
+        r = client.get("/sparql", params=SPARQL, headers=headers)
+        assert r.status_code == 200 and "x-cache" not in r.headers

@@ -292,3 +292,22 @@ def test_a_worker_that_dies_mid_query_is_replaced(tmp_path: Path) -> None:
         assert ask(c, "ASK {}")
         health = c.get("/health").json()["query_workers"]
         assert health["alive"] == 1 and worker not in pool.workers
+
+
+def test_a_repeatable_answer_is_kept_and_one_that_changes_is_not(client: TestClient) -> None:
+    """The same query with the same Accept is answered again from memory (X-Cache: hit), with
+    the worker's headers and bytes; NOW(), RAND() and the like always go to a worker."""
+    q = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 7"  # cut at the row cap of 5: flagged
+    first = client.get("/sparql", params={"query": q}, headers={"Accept": JSON})
+    again = client.get("/sparql", params={"query": q}, headers={"Accept": JSON})
+    assert "x-cache" not in first.headers and again.headers["x-cache"] == "hit"
+    assert again.content == first.content and again.headers["x-truncated"] == "true"
+    assert again.headers["content-type"] == first.headers["content-type"]
+    other = client.get("/sparql", params={"query": q}, headers={"Accept": "text/csv"})
+    assert "x-cache" not in other.headers and other.text.startswith("s\r\n")
+    changing = "SELECT (STRUUID() AS ?u) (NOW() AS ?t) WHERE {}"
+    answers = [client.get("/sparql", params={"query": changing}, headers={"Accept": JSON}) for _ in range(2)]
+    assert all("x-cache" not in a.headers for a in answers)
+    assert answers[0].json() != answers[1].json()
+    refused = [client.get("/sparql", params={"query": "ASK {"}) for _ in range(2)]
+    assert all(r.status_code == 400 and "x-cache" not in r.headers for r in refused)

@@ -17,8 +17,10 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.access import can_read_withheld
+from api.cache import known_version, store_version
 from api.clients import client_of
 from api.deps import app_stats, app_view, opened_view
+from api.response_cache import HIT, Answers
 from api.settings import Settings
 from api.sparql.description import PREFIXES, service_description
 from ingest.store import (
@@ -43,6 +45,9 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 READ_ONLY = "updates are not allowed: this endpoint is read-only"
+# Kept SPARQL answers take this fraction of CASEGRAPH_RESPONSE_CACHE_MB (1/SPARQL_SHARE), beside
+# the JSON API's and linked data's (api.response_cache).
+SPARQL_SHARE = 4
 
 
 def query_pool(request: Request) -> PublicQueries:
@@ -175,6 +180,13 @@ async def sparql(request: Request) -> Response:
         "visible_default": list(seen.default),
         "graphs_key": seen.key,
     }
+    key = await answer_key(request, seen, job)
+    answers: Answers | None = request.app.state.sparql_answers if key is not None else None
+    if answers is not None and key is not None:
+        found = answers.get(key)
+        if found is not None:
+            status, raw, body = found
+            return Response(body, status_code=status, headers={k.decode(): v.decode() for k, v in [*raw, HIT]})
     retry = {"Retry-After": str(settings.retry_after)}
     try:
         outcome = await query_pool(request).run(job, settings.query_timeout, client_of(request.scope))
@@ -211,7 +223,44 @@ async def sparql(request: Request) -> Response:
     media = outcome["media_type"]
     if media.startswith("text/"):
         media += "; charset=utf-8"
+    if answers is not None and key is not None and outcome["status"] == 200 and outcome.get("repeatable"):
+        kept = [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in {**headers, "Content-Type": media}.items()
+        ]
+        answers.put(key, 200, kept, outcome["body"])
     return Response(outcome["body"], status_code=outcome["status"], media_type=media, headers=headers)
+
+
+async def answer_key(request: Request, seen: Visible, job: Job) -> tuple[str, ...] | None:
+    """What a kept answer to this query is kept under (api.response_cache.Answers on
+    app.state.sparql_answers), or None when its answer must not be kept: a writing server
+    (its writes may hide a document, and no copy may outlive that), a token's request (it may
+    read withheld documents), no cache memory. The key holds the store's version (a new
+    document retires every kept answer within CASEGRAPH_STORE_POLL seconds, as it does the
+    ETags), the view's graphs and everything of the request the answer depends on. Whether
+    the answer is kept at all is the worker's word (Outcome.repeatable: no NOW(), RAND()...).
+    A kept answer is one a worker gave under every check and limit; the guard's text checks
+    still run on every request before the look-up."""
+    state = request.app.state
+    if getattr(state, "writer", None) is not None or can_read_withheld(request):
+        return None
+    if getattr(state, "sparql_answers", None) is None:
+        state.sparql_answers = Answers(state.settings.response_cache_mb * 1024 * 1024 // SPARQL_SHARE)
+    view = opened_view(state)
+    if state.sparql_answers.limit <= 0 or view is None:
+        return None
+    version = known_version(view)
+    if version is None:
+        version = await run_in_threadpool(store_version, view)
+    return (
+        seen.key,
+        version,
+        job["query"],
+        job["accept"] or "",
+        job["media_type"] or "",
+        "\x1f".join(job["default_graphs"] or ()),
+        "\x1f".join(job["named_graphs"] or ()),
+    )
 
 
 def visible_graphs(request: Request) -> Visible:

@@ -114,6 +114,9 @@ class Outcome(TypedDict):
     body: bytes
     truncated: bool
     rows: int
+    # The query gives the same answer each time over the same data (no NOW(), RAND(), UUID(),
+    # STRUUID(), BNODE()): the server may keep the answer for the same store version.
+    repeatable: NotRequired[bool]
 
 
 @dataclass(frozen=True)

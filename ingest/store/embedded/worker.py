@@ -43,6 +43,7 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     if media_type is None:
         return formats.not_acceptable(form)
 
+    again: Any = {"repeatable": inspection.repeatable}  # Outcome.repeatable
     options: dict[str, Any] = {"base_iri": job["base_iri"]}
     restricted = public_dataset(job, inspection)
     if restricted is not None:  # a view's visible graphs only (ingest.store.view)
@@ -57,20 +58,34 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         answer = store.query(job["query"], **options)
         if isinstance(answer, ox.QueryBoolean):
             body = results.ASK_WRITERS[formats.ASK_TYPES[media_type]](bool(answer))
-            return {"status": 200, "media_type": media_type, "body": body, "truncated": False, "rows": 1}
+            return {"status": 200, "media_type": media_type, "body": body, "truncated": False, "rows": 1, **again}
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             solutions = ([rdf.from_ox(solution[i]) for i in range(len(variables))] for solution in answer)
             rows, truncated = _take(solutions, job)
             write = results.SELECT_WRITERS[formats.SELECT_TYPES[media_type]]
             body, rows, truncated = _fit(lambda kept, cut: write(variables, kept, cut), rows, truncated, job)
-            return {"status": 200, "media_type": media_type, "body": body, "truncated": truncated, "rows": len(rows)}
+            return {
+                "status": 200,
+                "media_type": media_type,
+                "body": body,
+                "truncated": truncated,
+                "rows": len(rows),
+                **again,
+            }
         triples, truncated = _take(iter(answer), job)
         graph_format = rdf.ox_format(formats.GRAPH_TYPES[media_type])
         body, triples, truncated = _fit(
             lambda kept, _cut: ox.serialize(kept, format=graph_format) or b"", triples, truncated, job
         )
-        return {"status": 200, "media_type": media_type, "body": body, "truncated": truncated, "rows": len(triples)}
+        return {
+            "status": 200,
+            "media_type": media_type,
+            "body": body,
+            "truncated": truncated,
+            "rows": len(triples),
+            **again,
+        }
     except SyntaxError as exc:
         return formats.error_outcome(400, f"query syntax error: {exc}")
     except (ValueError, TypeError) as exc:

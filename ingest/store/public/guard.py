@@ -38,6 +38,8 @@ FORBIDDEN_NODES = {
     "ServiceGraphPattern": "SERVICE is not allowed: this endpoint never fetches data from elsewhere",
     "Load": "LOAD is not allowed: this endpoint is read-only and never fetches data",
 }
+# Functions whose value changes from one evaluation of the same query to the next.
+CHANGING_FUNCTIONS = frozenset({"Builtin_NOW", "Builtin_RAND", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE"})
 # How many parse-tree levels one level of brackets may take (a FILTER expression descends through
 # about six grammar rules per parenthesis), and the tree's size per character of query text.
 TREE_LEVELS_PER_BRACKET = 8
@@ -145,6 +147,8 @@ class Inspection:
     # engine's parse find a GRAPH this one does not, it ranges over no graph at all: nothing
     # more is shown, only less.
     graph_patterns: bool = True
+    # No function whose value differs from one evaluation to the next (Outcome.repeatable).
+    repeatable: bool = False
 
 
 def _dataset_clauses(tree: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -281,4 +285,5 @@ def inspect(query: str, max_depth: int = 40, max_tree_size: int = 200_000) -> In
         from_default,
         from_named,
         graph_patterns="GraphGraphPattern" in shape.names,
+        repeatable=not shape.names & CHANGING_FUNCTIONS,
     )
