@@ -273,7 +273,9 @@ class EmbeddedStore:
     ) -> list[Row]:
         result = self._solutions(query, bindings, union, dataset)
         names = [v.value for v in result.variables]
-        return [{n: None if (t := sol[n]) is None else t.value for n in names} for sol in result]
+        # A solution iterates its values in the order of the variables: zipping them is a
+        # third of the cost of looking each up by name (the API reads thousands of rows a page).
+        return [dict(zip(names, [None if t is None else t.value for t in sol], strict=True)) for sol in result]
 
     def select_terms(
         self,
@@ -286,7 +288,7 @@ class EmbeddedStore:
         result = self._solutions(query, bindings, union, dataset)
         names = [v.value for v in result.variables]
         for sol in result:
-            yield {n: rdf.from_ox(sol[n]) for n in names}
+            yield dict(zip(names, [rdf.from_ox(t) for t in sol], strict=True))
 
     def statements(
         self, query: str, bindings: Mapping[str, Any] | None = None, *, dataset: Dataset | None = None
