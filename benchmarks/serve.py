@@ -12,7 +12,8 @@
    sequential throughput for: a person timeline, a name search, an event filter (a few
    filters asked again and again, then varied ones the server has not seen), a linked-data
    page, a simple and an aggregate SPARQL query; then requests/s of the simple SPARQL query
-   under concurrent load.
+   under concurrent load beside the raw engine on the same store (benchmarks/sparql_rate.py:
+   the same query each time, then a new query text each time).
 
 Names are made from syllables, so nothing here comes from the sample corpus.
 """
@@ -20,7 +21,6 @@ Names are made from syllables, so nothing here comes from the sample corpus.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import shutil
@@ -241,25 +241,6 @@ def measure(
     )
 
 
-async def load_test(base: str, query: str, seconds: float, concurrency: int) -> tuple[int, int]:
-    done = failed = 0
-    stop = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-
-        async def one() -> None:
-            nonlocal done, failed
-            while time.perf_counter() < stop:
-                r = await client.get(
-                    "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
-                )
-                done += 1
-                failed += r.status_code != 200
-
-        await asyncio.gather(*(one() for _ in range(concurrency)))
-    return done, failed
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--triples", type=int, default=1_000_000)
@@ -305,6 +286,13 @@ def main() -> int:
             flush=True,
         )
         serve(store_path, a)
+        if shutil.which("wrk"):
+            from sparql_rate import compare
+
+            for fresh in (False, True):
+                compare(store_path, connections=a.concurrency, seconds=a.seconds, workers=a.workers, fresh=fresh)
+        else:
+            print("concurrent load: wrk is not installed (apt-get install wrk), not measured", flush=True)
     finally:
         if not a.workdir:
             shutil.rmtree(work, ignore_errors=True)
@@ -447,36 +435,8 @@ def run_measurements(client: httpx.Client, base: str, a: argparse.Namespace) -> 
         max(10, n // 10),
         a.budget,
     )
-    url = str(httpx.URL(f"{base}/sparql", params={"query": simple}))
-    wrk = shutil.which("wrk")
-    if wrk:  # a load generator in C, so the client does not eat the server's CPU
-        out = subprocess.run(
-            [
-                wrk,
-                "-t2",
-                f"-c{a.concurrency}",
-                f"-d{a.seconds:g}s",
-                "-H",
-                "Accept: application/sparql-results+json",
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        rate = next(line.split()[-1] for line in out.splitlines() if line.startswith("Requests/sec"))
-        errors = [line.strip() for line in out.splitlines() if "Non-2xx" in line or "Socket errors" in line]
-        print(
-            f"concurrent load (wrk): simple SPARQL, {a.concurrency} connections, {a.seconds:g} s: "
-            f"{float(rate):,.0f} req/s {'; '.join(errors) or '(all 2xx)'}",
-            flush=True,
-        )
-    done, failed = asyncio.run(load_test(base, simple, a.seconds, a.concurrency))
-    print(
-        f"concurrent load (httpx, Python client on the same cores): {a.concurrency} clients, {a.seconds:g} s: "
-        f"{done / a.seconds:,.0f} req/s ({failed} failed)",
-        flush=True,
-    )
+    # Requests/s under concurrent load: benchmarks/sparql_rate.py, after this server has
+    # stopped (main), beside the raw engine on the same store, one client per connection.
 
 
 if __name__ == "__main__":

@@ -171,6 +171,47 @@ def wrk(url: str, query: str, connections: int, seconds: float, script: Path) ->
     }
 
 
+def compare(
+    store: Path,
+    *,
+    connections: int = 16,
+    seconds: float = 10,
+    rounds: int = 2,
+    workers: int | None = None,
+    query: str = SIMPLE,
+    fresh: bool = False,
+) -> None:
+    """Measure both servers on `store` and print the table (benchmarks/serve.py calls this)."""
+    with tempfile.TemporaryDirectory(prefix="casegraph-rate-") as tmp:
+        script = Path(tmp) / "clients.lua"
+        script.write_text((WRK_FRESH if fresh else WRK_SCRIPT).replace("@ACCEPT@", ACCEPT), encoding="utf-8")
+        raw, raw_url = start_raw(store)
+        try:
+            stack, stack_url = start_stack(store, workers)
+            try:
+                results: dict[str, list[dict[str, float]]] = {"raw": [], "stack": []}
+                for _ in range(rounds):
+                    results["raw"].append(wrk(raw_url, query, connections, seconds, script))
+                    results["stack"].append(wrk(stack_url, query, connections, seconds, script))
+            finally:
+                stop(stack)
+        finally:
+            stop(raw)
+    best = {side: max(runs, key=lambda r: r["rate"]) for side, runs in results.items()}
+    print(f"\n## simple SPARQL, {connections} connections (one client each), {seconds:g} s x {rounds} rounds")
+    print(f"query: {query}" + ("  (+ a comment with a counter: every text new)" if fresh else "") + "\n")
+    print("| server | req/s (best) | all rounds | p50 ms | p99 ms | non-200 | socket errors |")
+    print("|---|---|---|---|---|---|---|")
+    for side, label in (("raw", "oxigraph serve-read-only (raw engine)"), ("stack", "casegraph serve (full stack)")):
+        b = best[side]
+        all_rounds = ", ".join(f"{r['rate']:,.0f}" for r in results[side])
+        print(
+            f"| {label} | {b['rate']:,.0f} | {all_rounds} | {b['p50']:.2f} | {b['p99']:.2f} | "
+            f"{b['non200']:.0f} | {b['socket_errors']:.0f} |"
+        )
+    print(f"\nratio stack / raw: {best['stack']['rate'] / best['raw']['rate']:.3f}", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--store", type=Path, required=True, help="a store directory (benchmarks/serve.py --workdir)")
@@ -185,34 +226,15 @@ def main() -> int:
         print("wrk is not installed (apt-get install wrk): nothing measured", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with tempfile.TemporaryDirectory(prefix="casegraph-rate-") as tmp:
-        script = Path(tmp) / "clients.lua"
-        script.write_text((WRK_FRESH if a.fresh else WRK_SCRIPT).replace("@ACCEPT@", ACCEPT), encoding="utf-8")
-        raw, raw_url = start_raw(a.store)
-        try:
-            stack, stack_url = start_stack(a.store, a.workers)
-            try:
-                results: dict[str, list[dict[str, float]]] = {"raw": [], "stack": []}
-                for _ in range(a.rounds):
-                    results["raw"].append(wrk(raw_url, a.query, a.connections, a.seconds, script))
-                    results["stack"].append(wrk(stack_url, a.query, a.connections, a.seconds, script))
-            finally:
-                stop(stack)
-        finally:
-            stop(raw)
-    best = {side: max(runs, key=lambda r: r["rate"]) for side, runs in results.items()}
-    print(f"\n## simple SPARQL, {a.connections} connections (one client each), {a.seconds:g} s x {a.rounds} rounds")
-    print(f"query: {a.query}" + ("  (+ a comment with a counter: every text new)" if a.fresh else "") + "\n")
-    print("| server | req/s (best) | all rounds | p50 ms | p99 ms | non-200 | socket errors |")
-    print("|---|---|---|---|---|---|---|")
-    for side, label in (("raw", "oxigraph serve-read-only (raw engine)"), ("stack", "casegraph serve (full stack)")):
-        b = best[side]
-        rounds = ", ".join(f"{r['rate']:,.0f}" for r in results[side])
-        print(
-            f"| {label} | {b['rate']:,.0f} | {rounds} | {b['p50']:.2f} | {b['p99']:.2f} | "
-            f"{b['non200']:.0f} | {b['socket_errors']:.0f} |"
-        )
-    print(f"\nratio stack / raw: {best['stack']['rate'] / best['raw']['rate']:.3f}", flush=True)
+    compare(
+        a.store,
+        connections=a.connections,
+        seconds=a.seconds,
+        rounds=a.rounds,
+        workers=a.workers,
+        query=a.query,
+        fresh=a.fresh,
+    )
     return 0
 
 
