@@ -106,13 +106,15 @@ def document_detail(ctx: Ctx, iri: str) -> dict[str, Any]:
         }
     )
     facts: dict[str, list[dict[str, Any]]] = {"people": [], "organisations": []}
-    seen: set[tuple[str, str]] = set()
+    # Each item once, with its first name in code point order, sorted here by name and IRI:
+    # the query's ORDER BY is not what every engine keeps (Virtuoso's order varied per instance).
+    names: dict[tuple[str, str], str] = {}
     for f in ctx.run("document_facts.rq", {"g": IRI(r["g"] or "")}):
-        item, kind = f["item"] or "", f["kind"] or ""
-        if (kind, item) in seen:
-            continue
-        seen.add((kind, item))
-        facts["people" if kind == "person" else "organisations"].append(ctx.ref(item, f["label"]))
+        key, label = (f["kind"] or "", f["item"] or ""), f["label"] or ""
+        if key not in names or label < names[key]:
+            names[key] = label
+    for (kind, item), label in sorted(names.items(), key=lambda entry: (entry[0][0], entry[1], entry[0][1])):
+        facts["people" if kind == "person" else "organisations"].append(ctx.ref(item, label))
     doc["facts"] = {
         "events": events_by(ctx, iri, str(CG.source)),
         "people": facts["people"],

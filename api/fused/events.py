@@ -95,6 +95,8 @@ def fused_events(ctx: Ctx, *, proceeding: str | None = None, person: str | None 
     for e in out:
         e["penalty_parts"] = list(parts.get(e["iri"], {}).values())
         e["sources"].sort(key=lambda s: s["document"]["label"])
+        for source in e["sources"]:  # in code point order: an engine keeps rows in no set order
+            source["quotes"].sort()
         e["conflicts"] = sorted(e.pop("disputed"))
     out.sort(key=lambda e: (e["earliest"] is None, e["earliest"] or "", TYPE_ORDER.get(e["type"], 99), e["iri"]))
     return out
