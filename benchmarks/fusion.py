@@ -15,6 +15,7 @@ from ingest.fusion import rebuild_fused_graph
 from ingest.model import DocumentRecord, EventRecord, Facts, PersonRecord
 from ingest.rdf import facts_to_graph
 from ingest.store import memory_store
+from ingest.texts import replace_document
 
 STEPS = (
     ("arrest", 0),
@@ -53,7 +54,7 @@ def main(cases: int = 500, per_case: int = 4) -> None:
                 people=[PersonRecord(name=n, kind="defender") for n in people],
                 events=events,
             )
-            store.replace_graph(facts_to_graph(facts))
+            replace_document(store, facts_to_graph(facts))
             documents += 1
     loaded = time.perf_counter() - started
     started = time.perf_counter()

@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from casegraph.commands.load import load_files  # noqa: E402
-from ingest import ids  # noqa: E402
+from ingest import ids, texts  # noqa: E402
 from ingest.model import DocumentRecord, EventRecord, Evidence, Facts, OrganisationRecord, PersonRecord  # noqa: E402
 from ingest.rdf import facts_to_graph  # noqa: E402
 from ingest.store import connect  # noqa: E402
@@ -191,11 +191,12 @@ def generate(path: Path, target: int, seed: int) -> tuple[int, int]:
     total = docs = 0
     with path.open("wb") as out:
         while total < target:
-            graph = facts_to_graph(corpus.document(docs))
-            g = ox.NamedNode(str(graph.identifier))
-            quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in graph]
-            ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
-            total += len(quads)
+            # as a build stores it: the document's graph and its text graph (ingest.texts)
+            for graph in texts.split(facts_to_graph(corpus.document(docs))):
+                g = ox.NamedNode(str(graph.identifier))
+                quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in graph]
+                ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+                total += len(quads)
             docs += 1
     return docs, total
 

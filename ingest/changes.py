@@ -45,6 +45,7 @@ from typing import Any
 
 from ingest.store import IRI, Quad, Store
 from ingest.store.base import INTERNAL_PREFIX
+from ingest.texts import document_graph, is_text_graph
 from ingest.vocab import CG
 
 GRAPH = INTERNAL_PREFIX + "changes"
@@ -264,10 +265,17 @@ class ChangeLog:
                 return None
             return self.removed(graph, was_public=previous.public and previous.kind != "withdrawn")
         digest = graph_hash(quads)
-        if previous is not None and previous.kind != "removed" and previous.hash == digest:
+        public = self.is_public(self.store, graph)
+        if previous is not None and previous.public and previous.kind in ("added", "replaced") and not public:
+            # Public until this write, not since (a text whose licence no longer allows it,
+            # ingest.texts): mirrors drop it, as for a withheld document.
+            return self.withdrawn(graph)
+        # Public again by this write (a text allowed once more): added, with its content.
+        back = previous is not None and previous.kind == "withdrawn" and public
+        if previous is not None and previous.kind != "removed" and previous.hash == digest and not back:
             return None
-        kind = "added" if previous is None or previous.kind == "removed" else "replaced"
-        return self.record(graph, kind, hash=digest, document=document, public=self.is_public(self.store, graph))
+        kind = "added" if previous is None or previous.kind == "removed" or back else "replaced"
+        return self.record(graph, kind, hash=digest, document=document, public=public)
 
     def published(self, graph: str, document: str | None = None) -> Change:
         """A withheld graph became public: added, with its content now."""
@@ -353,5 +361,7 @@ def document_of(store: Store, graph: str) -> str | None:
 
 
 def _document_of(store: Store, graph: str) -> str | None:
+    if is_text_graph(graph):  # a text graph's document is its document graph's (ingest.texts)
+        graph = document_graph(graph)
     rows = store.select(_DOCUMENT, {"g": IRI(graph)}, union=False)
     return rows[0]["d"] if rows else None

@@ -2,8 +2,8 @@
 standard library), so a researcher can find what the documents say, including what
 extraction missed.
 
-The index is a derived copy, never the record: it mirrors the `schema:text` of the document
-graphs in the store and can always be rebuilt from them (`casegraph passages --rebuild`).
+The index is a derived copy, never the record: it mirrors the `schema:text` of the documents'
+text graphs in the store (ingest.texts) and can always be rebuilt from them (`casegraph passages --rebuild`).
 `casegraph build` keeps it in step, document by document: a document graph stored replaces
 that document's passages, one dropped removes them. It lives in one SQLite file, by default
 beside the store (`<store>.passages.sqlite`); with a remote store, wherever
@@ -32,8 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest import queries
+from ingest import queries, texts
 from ingest.store import Store
+from ingest.store.base import Dataset
 from ingest.store.terms import Literal
 
 SCHEMA_VERSION = "1"
@@ -371,17 +372,22 @@ def default_index_path(store_path: Path | str) -> Path:
 
 
 def stored_texts(store: Store, *, with_text: bool = True) -> list[StoredText]:
-    """Every document text `store` shows (only hashes when `with_text` is false). A store as
-    opened shows every document, withheld ones included (the index beside it is the owner's);
-    a view (ingest.store.view) shows what its audience may see: the server's public side
-    searches an index of the public documents alone, so no total, rank or score depends on a
-    withheld one (api.deps.app_passages)."""
-    from ingest.store.view import StoreView, full_view
+    """The text of every document `store` shows (only hashes when `with_text` is false). A
+    store as opened shows every document, withheld ones included (the index beside it is the
+    owner's); a view (ingest.store.view) shows what its audience may see: the server's public
+    side searches an index of the public documents alone, so no total, rank or score depends
+    on a withheld one (api.deps.app_passages).
 
-    if not isinstance(store, StoreView):
-        store = full_view(store)
+    The texts are read beneath the view, from the text graphs of the documents it shows, also
+    those whose full text it hides (ingest.texts): a search answers passages of at most
+    MAX_PASSAGE characters, which are public for every public document (issue 13 item 7)."""
+    from ingest.store.view import StoreView
+
+    view = store if isinstance(store, StoreView) else StoreView(store, full=True)
+    documents = [g for g in view.named_graphs() if not texts.is_text_graph(g)]
+    readable = Dataset((), tuple(sorted({*documents, *(texts.text_graph_iri(g) for g in documents)})))
     flag = Literal.of(with_text)
-    rows = store.select(queries.load("document_texts"), {"withText": flag})
+    rows = view.store.select(queries.load("document_texts"), {"withText": flag}, dataset=readable)
     return [StoredText(r["doc"] or "", r["g"] or "", r["text"] or "", r["hash"]) for r in rows]
 
 

@@ -3,8 +3,8 @@
 The work per document (read, extract, map to RDF, validate) runs in a pool of worker
 processes, each loading the NLP pipeline and the shapes once; the parent only writes the
 store, so there is one writer and no locking between workers. A worker sends back its graph
-as N-Triples text and the parent replaces the document's named graph in one transaction:
-a document lands whole or not at all.
+as N-Triples text and the parent replaces the document's named graph, and its text graph
+(ingest.texts), in one transaction: a document lands whole or not at all.
 
 Nothing one document does stops the batch: a reader or validation failure comes back as a
 problem line; a worker that dies (a crash in native code, the OOM killer) breaks the pool,
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest import publication
+from ingest import publication, texts
 from ingest.changes import ChangeLog, log_for
 from ingest.changes import sync as sync_changes
 from ingest.errors import InputError
@@ -94,6 +94,10 @@ class Outcome:
     # index; None when the graph holds no text (curated facts without one).
     document: str | None = None
     text: str | None = field(default=None, repr=False)
+    # The document's text graph (ingest.texts) as N-Triples, stored with the graph; empty when
+    # the document has no text (its text graph, if any, is dropped).
+    text_ntriples: str = field(default="", repr=False)
+    text_public: bool = False  # its metadata says the full text may be published (`text: public`)
     content_hash: str | None = None
     publication: str | None = None  # what the metadata asks for (ingest.publication), if it does
 
@@ -229,17 +233,20 @@ def process(path: str) -> Outcome:
         publication = facts.document.publication
         graph, note = checked_facts_graph(facts, path)
         curated = path.lower().endswith(FACTS_SUFFIXES)
-        body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
         document, text, digest = document_text(graph)
+        # Validated whole; stored as two graphs, the text apart (ingest.texts: its licence decides).
+        described, text_graph = texts.split(graph)
         return Outcome(
             path,
             str(graph.identifier),
-            body,
+            texts.ntriples(described),
             len(graph),
             curated,
             note=note,
             document=document,
             text=text,
+            text_ntriples=texts.ntriples(text_graph),
+            text_public=facts.document.text_public,
             content_hash=digest,
             publication=publication,
         )
@@ -302,6 +309,13 @@ class _Writer:
             self.states = publication.states(store)
         except Exception:  # a store that cannot say: every state is looked up when set
             self.states = {}
+        # Document graphs whose text is public now (ingest.texts), so the public union, which
+        # holds those texts, is rebuilt at once when a rebuild closes one (not at the end).
+        self.open_texts: set[str] | None
+        try:
+            self.open_texts = texts.public_text_documents(store)
+        except Exception:  # a store that cannot say: the union is rebuilt after each such document
+            self.open_texts = None
 
     def fail(self, path: Path, failure: Failure) -> None:
         self.summary.failures.append(failure)
@@ -325,9 +339,12 @@ class _Writer:
             try:
                 if state == publication.WITHHELD:  # registered first: never readable unregistered
                     self._set_state(outcome.graph, state)
-                self.store.replace_graph_ntriples(outcome.graph, body)
+                # The document graph and its text graph in one replace (an empty text drops it).
+                text_graph = texts.text_graph_iri(outcome.graph)
+                self.store.replace_graphs({outcome.graph: body, text_graph: outcome.text_ntriples})
                 if state == publication.PUBLIC:
                     self._set_state(outcome.graph, state)
+                self._close_text(outcome)
             except Exception as exc:  # a store error on one graph fails that document only...
                 reason = unwritable_reason(exc)
                 if reason:  # ...unless no document could be stored: then the build stops here
@@ -355,6 +372,19 @@ class _Writer:
         if self.on_progress:
             self.on_progress(path, None)
 
+    def _close_text(self, outcome: Outcome) -> None:
+        """A stored document whose text was public and no longer is: the public union loses
+        that text now, not at the end of the build."""
+        graph = outcome.graph or ""
+        was_open = self.open_texts is None or graph in self.open_texts
+        if outcome.text_public:
+            if self.open_texts is not None:
+                self.open_texts.add(graph)
+        elif was_open:
+            publication.refresh_union(self.store)
+            if self.open_texts is not None:
+                self.open_texts.discard(graph)
+
     def _record(self, outcome: Outcome) -> None:
         """The stored graph goes into the changes log (ingest.changes): added, replaced, or
         nothing when its content is what it was. A log that cannot be written is reported;
@@ -363,6 +393,7 @@ class _Writer:
             return
         try:
             self.changes.stored(outcome.graph, outcome.document)
+            self.changes.stored(texts.text_graph_iri(outcome.graph), outcome.document)
         except Exception as exc:  # the graph is stored; the log catches up on the next build
             self.summary.notes.append(f"the changes log could not record {outcome.graph}: {exc}")
 
@@ -629,6 +660,8 @@ def build(
     """
     summary = BuildSummary()
     started = time.perf_counter()
+    if texts.migrate(store):  # a store made before texts had graphs of their own
+        summary.notes.append("moved the documents' texts out of their document graphs into text graphs")
     if passages is not None:
         _sync_passages(passages, store, summary)
     changes = log_for(store)

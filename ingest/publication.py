@@ -16,7 +16,13 @@ withheld document is therefore registered *before* its graph is stored (ingest.p
 no reader ever sees it unregistered. When the last withheld document is published the
 registry is dropped: a store where nothing is withheld holds no trace of publication states.
 
-PUBLIC_UNION holds the union of the public document graphs, one copy of their statements: the
+A document's text graph (ingest.texts) has no state of its own: it is public while its
+document is and the document says its text is (`cg:textPublic true`). `hidden_graphs` is the
+one list of what the public must not see, withheld documents and closed texts together.
+CLOSED_TEXTS, one of the store's own graphs, holds a copy of the closed texts, rebuilt with the
+public union: the full view's default graph reads it instead of every text graph by name.
+
+PUBLIC_UNION holds the union of the public graphs, one copy of their statements: the
 public side's default graph (ingest.store.view). The store's own union default graph cannot
 be used once the store holds any graph the public must not see (this registry, the changes
 log with its entries about withheld documents, a server's graph times), and a dataset listing
@@ -39,6 +45,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from ingest import texts
 from ingest.namespaces import CG
 from ingest.store import base
 from ingest.store.base import PUBLIC_UNION_GRAPH, Store
@@ -50,6 +57,8 @@ REGISTRY = INTERNAL_PREFIX + "publication"
 # holders; the public fused graph (ingest.fusion.FUSED_GRAPH) is computed from public ones.
 FULL_FUSED_GRAPH = INTERNAL_PREFIX + "fused-all"
 PUBLIC_UNION = PUBLIC_UNION_GRAPH
+# The texts the public may not read (ingest.texts), one copy: a token holder's default graph.
+CLOSED_TEXTS = base.CLOSED_TEXTS_GRAPH
 
 PUBLIC = "public"
 WITHHELD = "withheld"
@@ -84,8 +93,14 @@ def is_internal(graph: str) -> bool:
 
 
 def is_public(store: Store, graph: str) -> bool:
-    """Whether the public sees `graph` now (what the changes log records, ingest.changes)."""
-    return not is_internal(graph) and state_of(store, graph) == PUBLIC
+    """Whether the public sees `graph` now (what the changes log records, ingest.changes): a
+    text graph while its document is public and says its text is (ingest.texts)."""
+    if is_internal(graph):
+        return False
+    if texts.is_text_graph(graph):
+        document = texts.document_graph(graph)
+        return texts.is_public_text(_raw(store), graph, state_of(store, document) == PUBLIC)
+    return state_of(store, graph) == PUBLIC
 
 
 def check_state(value: Any, where: str) -> str:
@@ -130,6 +145,21 @@ def withheld_graphs(store: Store) -> set[str]:
     return {g for g, state in states(store).items() if state == WITHHELD}
 
 
+def hidden_graphs(store: Store, present: Iterable[str] | None = None) -> set[str]:
+    """THE graphs the public must not see, of those `present` (default: the store's): the
+    withheld documents' graphs and every text graph whose text is not public (its document is
+    withheld or its licence does not allow it, ingest.texts). The public view
+    (ingest.store.view) and the public union leave exactly these out."""
+    store = _raw(store)
+    every = set(store.named_graphs() if present is None else present)
+    withheld = withheld_graphs(store) if REGISTRY in every else set()
+    return _hidden(store, every, withheld)
+
+
+def _hidden(store: Store, every: set[str], withheld: set[str]) -> set[str]:
+    return withheld | texts.hidden_texts(store, every, withheld)
+
+
 def public_changed(store: Store) -> datetime | None:
     """When a state change last altered what the public sees (None: never)."""
     store = _raw(store)
@@ -159,8 +189,9 @@ def set_state(store: Store, graph: str, state: str) -> bool:
     withheld = withheld_graphs(store) if active else set()
     withheld = (withheld | {graph}) if state == WITHHELD else (withheld - {graph})
     stored = graph in every
-    if not withheld:  # nothing withheld any more: no registry; the union holds every document
-        store.update(f"DROP SILENT GRAPH <{REGISTRY}> ;\n" + _union_update(set()), touched=[graph])
+    if not withheld:  # nothing withheld any more: no registry; the union holds every public graph
+        union = _union_update(every, _hidden(store, every, set()))
+        store.update(f"DROP SILENT GRAPH <{REGISTRY}> ;\n" + union, touched=[graph])
         _changed(store, graph, before, state)
         return True
     now = f'"{_now()}"^^<{XSD_DATETIME}>'
@@ -178,7 +209,7 @@ def set_state(store: Store, graph: str, state: str) -> bool:
             f"INSERT DATA {{ GRAPH <{REGISTRY}> {{ <{REGISTRY}> <{CHANGED}> {now} }} }}",
         ]
     if stored or not active or not _has_union(store):
-        parts.append(_union_update(withheld))
+        parts.append(_union_update(every, _hidden(store, every, withheld)))
     store.update(" ;\n".join(parts), touched=[REGISTRY])
     _changed(store, graph, before, state)
     return True
@@ -194,10 +225,14 @@ def _changed(store: Store, graph: str, before: str | None, after: str) -> None:
 
 def _log(store: Store, graph: str, before: str | None, after: str) -> None:
     """The changes log (ingest.changes) hears of a stored document the public now sees or no
-    longer sees: published (added, with its content) or withdrawn (without it)."""
+    longer sees: published (added, with its content) or withdrawn (without it); its text graph
+    with it, when its text is public (ingest.texts)."""
     from ingest.changes import state_changed
 
     state_changed(store, graph, before, after)
+    text = texts.text_graph_iri(graph)
+    if after == WITHHELD or is_public(store, text):
+        state_changed(store, text, before, after)
 
 
 def _has_union(store: Store) -> bool:
@@ -205,16 +240,29 @@ def _has_union(store: Store) -> bool:
     return bool(store.select(f"SELECT ?s WHERE {{ GRAPH <{PUBLIC_UNION}> {{ ?s ?p ?o }} }} LIMIT 1", union=False))
 
 
-def _union_update(withheld: set[str]) -> str:
-    """Update text that makes PUBLIC_UNION the union of the document graphs not in `withheld`
-    (internal graphs and the fused view are not documents)."""
+def _union_update(every: Iterable[str], hidden: set[str]) -> str:
+    """Update text that makes PUBLIC_UNION the union of the graphs in `every` that are not
+    `hidden` (internal graphs and the fused view are not documents), and CLOSED_TEXTS the
+    union of the hidden text graphs (ingest.texts). The graphs are listed (VALUES): each is
+    read by its name, and the hidden ones (one text graph per document) never cost a
+    comparison per statement."""
     from ingest.ids import fused_graph_iri
 
-    hidden = ", ".join(str(IRI(g)) for g in sorted({*withheld, str(fused_graph_iri())}))
+    left_out = {*hidden, str(fused_graph_iri())}
+    shown = sorted(g for g in every if not is_internal(g) and g not in left_out)
+    closed = sorted(g for g in hidden if texts.is_text_graph(g))
+    return " ;\n".join([_copy_into(PUBLIC_UNION, shown), _copy_into(CLOSED_TEXTS, closed)])
+
+
+def _copy_into(target: str, graphs: list[str]) -> str:
+    """Update text that makes `target` the union of `graphs`."""
+    update = f"DROP SILENT GRAPH <{target}>"
+    if not graphs:
+        return update
+    values = " ".join(str(IRI(g)) for g in graphs)  # checked: nothing but IRIs reach the text
     return (
-        f"DROP SILENT GRAPH <{PUBLIC_UNION}> ;\n"
-        f"INSERT {{ GRAPH <{PUBLIC_UNION}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-        f'FILTER (!STRSTARTS(STR(?g), "{INTERNAL_PREFIX}") && ?g NOT IN ({hidden})) }}'
+        f"{update} ;\n"
+        f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
     )
 
 
@@ -226,8 +274,7 @@ def refresh_union(store: Store) -> bool:
     every = store.named_graphs()
     if not any(not is_internal(g) for g in every):
         return False
-    withheld = withheld_graphs(store) if REGISTRY in every else set()
-    store.update(_union_update(withheld), touched=[PUBLIC_UNION])
+    store.update(_union_update(every, hidden_graphs(store, every)), touched=[PUBLIC_UNION])
     global _generation
     _generation += 1
     return True

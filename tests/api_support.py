@@ -17,6 +17,7 @@ from ingest.ids import person_iri
 from ingest.model import DocumentRecord, EventRecord, Evidence, Facts, OrganisationRecord, PersonRecord
 from ingest.rdf import facts_to_graph
 from ingest.store.embedded import EmbeddedStore
+from ingest.texts import replace_document
 from ingest.vocab import ID
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
@@ -116,10 +117,10 @@ def resolver_graph() -> Graph:
 
 def fill(store: EmbeddedStore, *, synthetic: bool = True) -> EmbeddedStore:
     for path in sorted(GOLD.glob("*.yaml")):
-        store.replace_graph(facts_to_graph(read_facts(path)))
+        replace_document(store, facts_to_graph(read_facts(path)))
     if synthetic:
         for facts in synthetic_facts():
-            store.replace_graph(facts_to_graph(facts))
+            replace_document(store, facts_to_graph(facts))
         store.replace_graph(resolver_graph())
         # As `casegraph build` does after every build: the fused view (canonical events,
         # conflicts), which the person pages and timelines show.

@@ -214,10 +214,11 @@ def test_example_returns_the_expected_rows(store: EmbeddedStore, example_id: str
 
 def test_example_quotes_query_returns_offsets() -> None:
     from ingest.rdf import facts_to_graph
+    from ingest.texts import replace_document
     from tests.api_support import TEXT_A, synthetic_facts
 
     store = EmbeddedStore(memory=True)
-    store.replace_graph(facts_to_graph(synthetic_facts()[0]))
+    replace_document(store, facts_to_graph(synthetic_facts()[0]))
     example = by_id("16-quotes-for-events")
     assert example is not None
     rows = store.select(example.query)

@@ -16,6 +16,7 @@ from ingest.facts_yaml import facts_to_data, read_facts
 from ingest.model import Facts
 from ingest.rdf import facts_to_graph
 from ingest.store.embedded import EmbeddedStore
+from ingest.texts import replace_document
 
 
 def canonical(facts: Facts) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def test_every_gold_file_survives_the_round_trip(gold_files: list[Path]) -> None
     for path in gold_files:
         facts = read_facts(path)
         originals[facts.document.file] = canonical(facts)
-        store.replace_graph(facts_to_graph(facts))
+        replace_document(store, facts_to_graph(facts))
     exported = {f.document.file: canonical(f) for f in read_all_facts(store)}
     assert exported.keys() == originals.keys()
     for name, original in originals.items():
@@ -60,11 +61,11 @@ def test_same_input_gives_the_same_graph_byte_for_byte(gold_files: list[Path]) -
 def test_rebuilding_a_document_replaces_its_graph(gold_files: list[Path]) -> None:
     store = EmbeddedStore(memory=True)
     facts = read_facts(gold_files[0])
-    first = store.replace_graph(facts_to_graph(facts))
-    store.replace_graph(facts_to_graph(facts))
+    first = replace_document(store, facts_to_graph(facts))
+    replace_document(store, facts_to_graph(facts))
     assert len(store) == first
     facts.events = facts.events[:1]
-    store.replace_graph(facts_to_graph(facts))
+    replace_document(store, facts_to_graph(facts))
     assert len(store) < first
     assert len(read_all_facts(store)[0].events) == 1
 

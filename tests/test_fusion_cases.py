@@ -18,6 +18,7 @@ from ingest.fusion.fuse import Fusion
 from ingest.model import DocumentRecord, EventRecord, Evidence, Facts, PersonRecord
 from ingest.rdf import facts_to_graph
 from ingest.store.embedded import EmbeddedStore
+from ingest.texts import replace_document
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "fusion" / "cases.yaml").read_text(encoding="utf-8"))
 EVENT_KEYS = {"type", "people", "date", "status", "authority", "to", "from", "provisions", "outcome", "penalty"}
@@ -42,7 +43,7 @@ def _facts(doc: str, events: list[dict[str, Any]], people: list[dict[str, Any]])
 def fuse_case(case: dict[str, Any]) -> tuple[Fusion, dict[str, str]]:
     store = EmbeddedStore(memory=True)
     for doc, events in case["documents"].items():
-        store.replace_graph(facts_to_graph(_facts(doc, events, case.get("people", {}).get(doc, []))))
+        replace_document(store, facts_to_graph(_facts(doc, events, case.get("people", {}).get(doc, []))))
     if case.get("same_as"):
         g = Graph(identifier=URIRef("urn:test:resolver"))
         for a, b in case["same_as"]:

@@ -8,6 +8,7 @@ from ingest.fusion.checks import validate_fused
 from ingest.model import DocumentRecord, EventRecord, Facts, PersonRecord
 from ingest.rdf import facts_to_graph
 from ingest.store.embedded import EmbeddedStore
+from ingest.texts import replace_document
 
 
 def _store(events_by_doc: dict[str, list[EventRecord]]) -> EmbeddedStore:
@@ -19,7 +20,7 @@ def _store(events_by_doc: dict[str, list[EventRecord]]) -> EmbeddedStore:
             people=[PersonRecord(name=n, kind="defender") for n in people],
             events=events,
         )
-        store.replace_graph(facts_to_graph(facts))
+        replace_document(store, facts_to_graph(facts))
     rebuild_fused_graph(store)
     return store
 

@@ -120,6 +120,11 @@ def test_per_graph_dump_holds_exactly_its_graph(client: TestClient) -> None:
         "x",
         "urn:x-casegraph:store:changes.nq",
         "a" * 300 + ".nq",
+        # a text graph's dump is ID/text.nq (ingest.texts); no other slash is a graph's id
+        "x/text/text.nq",
+        "x/y.nq",
+        "../x/text.nq",
+        "x/text.nq",
     ],
 )
 def test_unknown_graphs_and_path_tricks_are_404(client: TestClient, name: str) -> None:

@@ -19,6 +19,7 @@ from ingest.pipeline import build
 from ingest.rdf import facts_to_graph
 from ingest.resolve import Entity, Resolver, ResolverFileError, propose, read_decisions
 from ingest.store.embedded import EmbeddedStore
+from ingest.texts import replace_document
 
 HEADER = "kind\tname_a\tname_b\tdecision\treviewer\tdate\tnote\n"
 
@@ -229,7 +230,7 @@ def test_fusion_reports_the_fullest_form_whatever_the_direction_of_same_as() -> 
                     )
                 ],
             )
-            store.replace_graph(facts_to_graph(facts))
+            replace_document(store, facts_to_graph(facts))
         same = Graph(identifier=URIRef("urn:test:resolver"))
         same.add((a, OWL.sameAs, b))
         store.replace_graph(same)

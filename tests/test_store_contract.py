@@ -108,6 +108,31 @@ def test_a_replaced_graph_is_there_whole_and_only_once(store: Store) -> None:
     assert rows == [{"n": "Anna"}]
 
 
+def _nt(g: Graph) -> str:
+    return g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+
+
+def test_graphs_replaced_together_are_there_together(store: Store) -> None:
+    """Store.replace_graphs: a document's graph and its text graph (ingest.texts) in one write;
+    an empty text drops a graph; a bad part fails the write, which stores none of it where the
+    backend has one transaction for it (not Virtuoso: one request per graph, README)."""
+    write_two(store)
+    text = f'<{EX}a/s> <{EX}text> "the whole report" .'
+    store.replace_graphs({EX + "a": _nt(graph("a", ("name", RdfLiteral("Anna")))), EX + "a/text": text})
+    assert store.named_graphs() == [EX + "a", EX + "a/text", EX + "b"]
+    assert {i.name for i in store.graphs() if i.modified is not None} >= {EX + "a", EX + "a/text"}
+    rows = store.select(f"SELECT ?g ?o WHERE {{ GRAPH ?g {{ <{EX}a/s> ?p ?o }} }} ORDER BY ?g")
+    assert rows == [{"g": EX + "a", "o": "Anna"}, {"g": EX + "a/text", "o": "the whole report"}]
+    store.replace_graphs({EX + "a": _nt(graph("a", ("name", RdfLiteral("Ann")))), EX + "a/text": ""})
+    assert store.named_graphs() == [EX + "a", EX + "b"] and len(store) == 3
+    virtuoso = bool(getattr(getattr(store, "settings", None), "virtuoso", False))
+    with pytest.raises((StoreError, SyntaxError, ValueError)):
+        store.replace_graphs({EX + "a": _nt(graph("a", ("name", RdfLiteral("Annie")))), EX + "a/text": "<broken"})
+    names = {r["n"] for r in store.select(f"SELECT ?n WHERE {{ GRAPH <{EX}a> {{ ?s <{EX}name> ?n }} }}")}
+    assert names == ({"Annie"} if virtuoso else {"Ann"})
+    assert EX + "a/text" not in store.named_graphs()
+
+
 def test_graph_times_move_with_writes(store: Store) -> None:
     write_two(store)
     infos = {i.name: i.modified for i in store.graphs()}

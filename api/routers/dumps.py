@@ -102,15 +102,16 @@ def dump(name: str, request: Request, store: Annotated[Store, Depends(get_store)
     return _send(request, store, None, name, media, lambda variant: conditional.for_store(store, variant))
 
 
-# A graph's id is the last segment of its IRI (…/id/graph/ID): a document's file stem (a slug)
-# or `_fused`. Anything else (dots, slashes, escapes) is no graph's id.
-_GRAPH_DUMP = re.compile(r"\A([A-Za-z0-9_][A-Za-z0-9_-]{0,127})(\.nq|\.trig|\.nq\.gz)\Z")
+# A graph's id is what follows …/id/graph/ in its IRI: a document's file stem (a slug), `_fused`,
+# or a document's text graph, SLUG/text (ingest.texts). Anything else (dots, other slashes,
+# escapes) is no graph's id.
+_GRAPH_DUMP = re.compile(r"\A([A-Za-z0-9_][A-Za-z0-9_-]{0,127}(?:/text)?)(\.nq|\.trig|\.nq\.gz)\Z")
 GRAPH_DUMPS = {".nq": "application/n-quads", ".trig": "application/trig", ".nq.gz": "application/n-quads"}
 
 
-@router.head("/dumps/graph/{name}", include_in_schema=False)
+@router.head("/dumps/graph/{name:path}", include_in_schema=False)
 @router.get(
-    "/dumps/graph/{name}",
+    "/dumps/graph/{name:path}",
     summary="One named graph as N-Quads (ID.nq, ID.nq.gz) or TriG (ID.trig), ID as in …/id/graph/ID",
     response_model=None,
 )

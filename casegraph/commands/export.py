@@ -58,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         return _export(store, args)
+    except StoreError as exc:  # e.g. a store the public view refuses (ingest.texts.check_layout)
+        print(exc, file=sys.stderr)
+        return 2
     finally:
         store.close()  # releases the store's lock now, not whenever the object is collected
 

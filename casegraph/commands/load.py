@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from casegraph.commands.common import add_passages_option, add_store_option, passages_path
-from ingest import audit, changes, publication
+from ingest import audit, changes, publication, texts
 from ingest.passages import PassageIndex, PassageIndexError, rebuild_from
 from ingest.store import Store, StoreError, connect
 from ingest.store.rdf import Format, count_statements
@@ -92,6 +92,7 @@ def load_files(
                 audit.record(location, "load", content_hash=file_hash(path), detail={"file": str(path)})
         except (ValueError, SyntaxError, OSError) as exc:
             problems.append(f"{path}: {str(exc).strip() or type(exc).__name__}")
+    texts.migrate(store)  # a dump of an older store keeps the texts in the document graphs
     publication.refresh_union(store)  # loaded graphs are public (ingest.publication)
     # After the union's write too: what is not flushed stays in the engine's write-ahead log,
     # which every read-only open (the server and each of its query workers) replays in full

@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from casegraph.commands.common import add_store_option
-from ingest import audit, ids, publication
+from ingest import audit, ids, publication, texts
 from ingest.pipeline import refresh_fused_views
 from ingest.store import Store, StoreError, connect
 
@@ -61,6 +61,11 @@ def resolve(store: Store, docs: list[str]) -> tuple[list[tuple[str, str]], list[
         graph = graph_of(doc)
         if graph in fused or publication.is_internal(graph):
             problems.append(f"{doc}: a fused view, not a document (it follows the documents' states)")
+        elif texts.is_text_graph(graph):
+            problems.append(
+                f"{doc}: a document's text, not a document (it follows its document's state and, "
+                "for the public, the `text:` of its metadata)"
+            )
         elif graph not in present:
             problems.append(f"{doc}: no such document in the store")
         else:

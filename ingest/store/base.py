@@ -27,15 +27,20 @@ Row = dict[str, str | None]
 
 
 # Graphs a store keeps for itself: when each graph was written on a server, the changes log of
-# ingest.changes, and the public union (ingest.publication: one copy of the public documents'
-# statements, the public side's default graph, rebuilt with the data). None of them is a
+# ingest.changes, the public union (ingest.publication: one copy of the public documents'
+# statements, the public side's default graph, rebuilt with the data) and the closed texts (one
+# copy of the texts the public may not read, ingest.texts, in a token holder's default graph
+# beside the public union, so it never lists a text graph per document). None of them is a
 # statement of the dataset, so graph lists, counts and exports leave them out (a reader ranging
 # over the listed graphs never counts a document twice) and their owners read them by name.
 # Other internal graphs (urn:x-casegraph:store:..., ingest.publication's registry and the full
 # fused view) are listed and left to the views that hide them.
 INTERNAL_PREFIX = "urn:x-casegraph:store:"
 PUBLIC_UNION_GRAPH = INTERNAL_PREFIX + "public-union"
-STORE_OWN_GRAPHS = frozenset({INTERNAL_PREFIX + "graph-times", INTERNAL_PREFIX + "changes", PUBLIC_UNION_GRAPH})
+CLOSED_TEXTS_GRAPH = INTERNAL_PREFIX + "closed-texts"
+STORE_OWN_GRAPHS = frozenset(
+    {INTERNAL_PREFIX + "graph-times", INTERNAL_PREFIX + "changes", PUBLIC_UNION_GRAPH, CLOSED_TEXTS_GRAPH}
+)
 
 
 def is_store_own_graph(graph: str) -> bool:
@@ -241,6 +246,13 @@ class Store(Protocol):
 
     def replace_graph_ntriples(self, name: str, body: str) -> None:
         """The same, from N-Triples text."""
+        ...
+
+    def replace_graphs(self, graphs: Mapping[str, str]) -> None:
+        """Replace several named graphs together (name -> N-Triples text; an empty text drops
+        the graph), in one transaction where the backend has one: a reader sees all of them
+        old or all of them new (a document's graph and its text graph, ingest.texts). Virtuoso
+        takes one request per graph, in the order given (ingest.store.remote)."""
         ...
 
     def append_ntriples(self, name: str, body: str) -> None:

@@ -1,10 +1,11 @@
 """A view of a store that reads only the graphs its audience may see (ingest.publication).
 
 `StoreView(store)` is the public side: every read (SELECT, CONSTRUCT, statements, quads,
-exports, graph lists, counts, last-modified time) sees the document graphs that are not
-withheld, the public fused graph and the store's own default graph, never a withheld
-document's graph nor an internal `urn:x-casegraph:store:*` graph. `StoreView(store, full=True)`
-is what a `read-withheld` token sees: every document graph, and the fused view over all of
+exports, graph lists, counts, last-modified time) sees the graphs that are not hidden
+(ingest.publication.hidden_graphs: withheld documents' graphs, and the text graphs whose text
+is not public, ingest.texts), the public fused graph and the store's own default graph, never
+a hidden graph nor an internal `urn:x-casegraph:store:*` graph. `StoreView(store, full=True)`
+is what a `read-withheld` token sees: every document graph and every text graph, and the fused view over all of
 them (FULL_FUSED_GRAPH) in place of the public one: the API's fused queries, which name the
 fused graph as `?fused`, are given the full one, and the default graph holds it instead of
 the public one.
@@ -31,7 +32,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from ingest import publication
+from ingest import publication, texts
 from ingest.store.base import STORE_OWN_GRAPHS, Dataset, GraphInfo, PublicQueries, QueryOptions, Row, Store
 from ingest.store.rdf import Format, serialize
 from ingest.store.terms import IRI, Quad, Term, Triple
@@ -117,9 +118,11 @@ class StoreView:
     def _look_up(self) -> Visible:
         every = self.store.named_graphs()
         present = set(every)
-        withheld = publication.withheld_graphs(self.store) if publication.REGISTRY in present else set()
+        if not self.full:  # a store that keeps texts in its document graphs would publish them
+            texts.check_layout(self.store)
+        hidden = publication.hidden_graphs(self.store, present)
         documents = [g for g in every if not publication.is_internal(g)]
-        shown = sorted(g for g in documents if self.full or g not in withheld)
+        shown = sorted(g for g in documents if self.full or g not in hidden)
         own = self._own_graphs()
         if len(shown) == len(every) and not own:  # nothing to hide: the store's own union
             return Visible(tuple(shown), tuple(shown), False, None)
@@ -131,8 +134,12 @@ class StoreView:
         full_fused = publication.FULL_FUSED_GRAPH if publication.FULL_FUSED_GRAPH in present else None
         named = sorted([g for g in shown if g != fused or full_fused is None] + ([full_fused] if full_fused else []))
         if union:
-            extra = sorted(g for g in withheld if g in present)
-            default = (publication.PUBLIC_UNION, *extra, full_fused or fused)
+            # the public union, what it leaves out (withheld documents by name, the closed texts
+            # as their one copy, else by name) and the full fused view
+            texts_copy = publication.CLOSED_TEXTS in own
+            extra = sorted(g for g in hidden if g in present and not (texts_copy and texts.is_text_graph(g)))
+            copy = (publication.CLOSED_TEXTS,) if texts_copy else ()
+            default = (publication.PUBLIC_UNION, *copy, *extra, full_fused or fused)
         else:
             default = tuple(named)
         return Visible(tuple(named), default, True, full_fused, _outside(present | STORE_OWN_GRAPHS, named))
@@ -294,6 +301,9 @@ class StoreView:
 
     def replace_graph_ntriples(self, name: str, body: str) -> None:
         self.store.replace_graph_ntriples(name, body)
+
+    def replace_graphs(self, graphs: Mapping[str, str]) -> None:
+        self.store.replace_graphs(graphs)
 
     def append_ntriples(self, name: str, body: str) -> None:
         self.store.append_ntriples(name, body)

@@ -10,6 +10,12 @@ cases skip, saying why, where Debian's virtuoso-opensource is not installed):
   document names (a transfer to a colony and a sentence the public documents never state);
 - the oracle: the sample corpus alone.
 
+Both also hold two public reports (tests/leak/public) whose full texts are stored apart from
+them (ingest.texts): one whose licence does not allow its full text, with a canary sentence
+(TEXT_CANARY) that no evidence quote holds, and one whose sidecar says `text: public`. The
+canary is on no public path (but a passage-search hit for the words of its own passage: short
+passages are public by design), the open text is, and a token reads both.
+
 Every public path is asked on both and must answer the same (status and body, up to what two
 builds cannot share: build times, the store's path). On the attacked server no answer holds a
 canary string or IRI; a canary IRI answers 404 with the body of an IRI that was never minted.
@@ -18,7 +24,9 @@ to everyone, and `casegraph withhold` takes it away again.
 
 The paths asked (PAGES, API_LISTS, the entity routes of every public entity, LINKED data in
 every syntax, DUMPS, SPARQL_ATTACKS, the service description, VoID, /health, passage search,
-/api/changes, /reconcile and its preview cards) are the list the README gives.
+/api/changes, /reconcile and its preview cards; for the texts also the text graphs'
+/id/graph/ID/text and /dumps/graph/ID/text.nq, and `casegraph export --public`) are the list
+the README gives.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ from typing import Any
 
 import httpx
 import pytest
-from rdflib import Dataset
+from rdflib import Dataset, Graph, URIRef
+from rdflib import Literal as RdfLiteral
 
 from tests.serving import ROOT, running_server
 from tests.store_servers import (
@@ -49,6 +58,7 @@ from tests.store_servers import (
 )
 
 CORPUS = Path(__file__).parent / "corpus"
+PUBLIC = Path(__file__).parent / "public"  # public reports: one text not public, one public
 SAMPLE = ROOT / "data" / "documents"
 ID = "https://w3id.org/casegraph/id/"
 CANARY = "zq-canary-vault-7731"
@@ -130,6 +140,16 @@ LINKED_FORMATS = ("html", "json", "jsonld", "ttl", "nt", "rdf", "trig", "nq")
 DUMPS = ("/dumps/", "/dumps/casegraph.nq", "/dumps/casegraph.trig", "/.well-known/void?format=ttl")
 
 CANARY_GRAPH = ID + "graph/" + CANARY
+# A public report whose licence does not allow its full text: TEXT_CANARY is in its text only,
+# in a passage of its own (no evidence quote, no search word of the suite but its own).
+CLOSED = "zq-fulltext-licence-5521"
+TEXT_CANARY = "zq-fulltext-canary-5521"
+CLOSED_TEXT_GRAPH = f"{ID}graph/{CLOSED}/text"
+# A public report whose sidecar says `text: public`: its text graph is public.
+OPEN = "zq-opentext-report-3307"
+OPEN_MARKER = "zq-opentext-marker-3307"
+SCHEMA_TEXT = "https://schema.org/text"
+TEXTS = f"SELECT ?d ?t WHERE {{ ?d <{SCHEMA_TEXT}> ?t }}"
 Q_TOTAL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 Q_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 Q_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
@@ -159,6 +179,16 @@ SPARQL_ATTACKS: tuple[tuple[str, dict[str, str]], ...] = (
     (f"SELECT (COUNT(*) AS ?n) FROM <{CANARY_GRAPH}> WHERE {{ ?s ?p ?o }}", {}),
     (f"DESCRIBE <{ID}person/valtrisa-quenemore>", {}),
     (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ <{ID}person/maks-bokaev> ?p ?o . BIND(<{ID}person/maks-bokaev> AS ?s) }}", {}),
+    # the texts: only the one whose licence allows it, by any route
+    (f"SELECT ?d ?t WHERE {{ ?d <{SCHEMA_TEXT}> ?t }} ORDER BY ?d", {}),
+    (f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?d <{SCHEMA_TEXT}> ?t }} }} ORDER BY ?g", {}),
+    (f"ASK {{ GRAPH <{CLOSED_TEXT_GRAPH}> {{ ?s ?p ?o }} }}", {}),
+    (f"ASK {{ GRAPH <{CANARY_GRAPH}/text> {{ ?s ?p ?o }} }}", {}),
+    (f"SELECT (COUNT(*) AS ?n) FROM <{CLOSED_TEXT_GRAPH}> WHERE {{ ?s ?p ?o }}", {}),
+    (f"SELECT ?g FROM NAMED <{CLOSED_TEXT_GRAPH}> WHERE {{ GRAPH ?g {{ }} }}", {}),
+    ("SELECT ?g WHERE { GRAPH ?g { } }", {"named-graph-uri": CLOSED_TEXT_GRAPH}),
+    (Q_TOTAL, {"default-graph-uri": CLOSED_TEXT_GRAPH}),
+    (f"DESCRIBE <{ID}document/{CLOSED}>", {}),
 )
 
 
@@ -200,8 +230,8 @@ def stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             found = {name: servers.enter_context(virtuoso_server(root / f"{name}-db")) for name in env}
             attacked, oracle = found["attacked"].url, found["oracle"].url
             env = {name: server.env for name, server in found.items()}
-        _build(oracle, SAMPLE, env=env["oracle"])
-        _build(attacked, SAMPLE, CORPUS, env=env["attacked"])
+        _build(oracle, SAMPLE, PUBLIC, env=env["oracle"])
+        _build(attacked, SAMPLE, PUBLIC, CORPUS, env=env["attacked"])
         added = _cli(
             "tokens", "add", "partner", "--scope", "read-withheld", "--store", str(attacked), env=env["attacked"]
         )
@@ -237,7 +267,7 @@ def _normal(text: str, base: str) -> str:
 def _secrets_in(text: str, asked: str = "") -> list[str]:
     """The secrets in an answer, but those the request itself sent (a search echoes its query:
     the comparison with the oracle says whether anything else came with it)."""
-    return [s for s in SECRETS if s in text and s.lower() not in asked.lower()]
+    return [s for s in (*SECRETS, TEXT_CANARY) if s in text and s.lower() not in asked.lower()]
 
 
 def _as_nquads(text: str, syntax: str) -> str:
@@ -312,7 +342,8 @@ def test_a_withheld_iri_answers_exactly_as_an_iri_never_minted(servers: dict[str
     graph_full = _get(base, f"/id/graph/{CANARY}?format=json")
     assert graph_full.status_code == 404
     events = [f"event/{CANARY}-b154813534b0", f"event/{CANARY}-99342edde816", f"event/{SHARED}-bdf4d377b8c3"]
-    for path in (*CANARY_PATHS, *events):
+    texts = [f"graph/{CLOSED}/text", f"graph/{CANARY}/text", f"graph/{SHARED}/text"]
+    for path in (*CANARY_PATHS, *events, *texts):
         twin = _unknown_twin(path)
         for fmt in ("html", "json", "ttl"):
             hidden = _get(base, f"/id/{path}?format={fmt}")
@@ -331,6 +362,10 @@ def test_a_withheld_iri_answers_exactly_as_an_iri_never_minted(servers: dict[str
         assert hidden.status_code == never.status_code == 404, route
         left = hidden.text.replace(route.rsplit("/", 1)[-1].removesuffix(".nq"), "X")
         assert left == never.text.replace(twin.rsplit("/", 1)[-1].removesuffix(".nq"), "X"), route
+    for name in (f"{CLOSED}/text", f"{CANARY}/text"):  # a text graph's own dump
+        hidden, never = _get(base, f"/dumps/graph/{name}.nq"), _get(base, "/dumps/graph/never-minted-zz/text.nq")
+        assert hidden.status_code == never.status_code == 404, name
+        assert hidden.text.replace(name, "X") == never.text.replace("never-minted-zz/text", "X"), name
 
 
 def test_sparql_answers_as_a_store_without_the_withheld_documents(servers: dict[str, str]) -> None:
@@ -375,6 +410,90 @@ def test_the_changes_feed_and_reconciliation_never_name_a_withheld_document(serv
     bokayev = _get(servers["oracle"], "/reconcile", params={"queries": queries}).json()["q1"]["result"][0]["id"]
     for entity_id in (bokayev, *(p for p in CANARY_PATHS if p.startswith(("person/", "organisation/")))):
         _same(servers, "/reconcile/preview", params={"id": entity_id})
+
+
+def _export(store: Path | str, *extra: str, env: dict[str, str] | None = None) -> str:
+    done = _cli("export", "--store", str(store), "--format", "nquads", "--out", "-", *extra, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _text_rows(base: str, query: str, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    asked = {"Accept": "application/sparql-results+json", **(headers or {})}
+    r = httpx.post(base + "/sparql", data={"query": query}, headers=asked, timeout=60)
+    assert r.status_code == 200, r.text[:300]
+    rows: list[dict[str, Any]] = r.json()["results"]["bindings"]
+    return rows
+
+
+def test_a_closed_text_is_on_no_public_path(stores: dict[str, Any], servers: dict[str, str]) -> None:
+    """The canary sentence is in the closed report's text graph alone (no quote of the document
+    graph holds it), and neither SPARQL, its graph, its document, the dumps nor `export
+    --public` give it; the document itself is public."""
+    owners = _export(stores["attacked"], env=stores["env"]["attacked"])
+    holding = {line.rsplit(" ", 2)[-2] for line in owners.splitlines() if TEXT_CANARY in line}
+    assert holding == {f"<{CLOSED_TEXT_GRAPH}>"}  # the corpus is what this test needs
+    public = _export(stores["attacked"], "--public", env=stores["env"]["attacked"])
+    assert TEXT_CANARY not in public and _secrets_in(public) == []
+    assert f"<{ID}graph/{CLOSED}>" in public and f"<{CLOSED_TEXT_GRAPH}>" not in public
+    base = servers["attacked"]
+    texts = _text_rows(base, TEXTS)
+    assert [r["d"]["value"] for r in texts] == [f"{ID}document/{OPEN}"]  # no sample report says `text: public`
+    for path in (
+        f"/id/document/{CLOSED}?format=nq",
+        f"/id/graph/{CLOSED}?format=nq",
+        f"/api/documents/{CLOSED}",
+        "/dumps/casegraph.nq",
+        "/dumps/casegraph.trig",
+    ):
+        r = _get(base, path)
+        assert r.status_code == 200 and TEXT_CANARY not in r.text, path
+    assert CLOSED in _get(base, "/api/documents?limit=500").text
+
+
+def test_a_text_its_licence_allows_is_public(servers: dict[str, str]) -> None:
+    """`text: public`: SPARQL, the text graph, the document's description and the dumps give
+    the full text, and VoID says which texts are public."""
+    base = servers["attacked"]
+    [row] = _text_rows(base, f"SELECT ?t WHERE {{ <{ID}document/{OPEN}> <{SCHEMA_TEXT}> ?t }}")
+    text = row["t"]["value"]
+    assert OPEN_MARKER in text and text.startswith("Larkspur Open Monitor")
+    for path in (
+        f"/id/graph/{OPEN}/text?format=nq",
+        f"/dumps/graph/{OPEN}/text.nq",
+        f"/id/document/{OPEN}?format=ttl",
+        "/dumps/casegraph.nq",
+    ):
+        r = _get(base, path)
+        assert r.status_code == 200 and OPEN_MARKER in r.text, path
+    graph = _get(base, f"/dumps/graph/{OPEN}/text.nq").text.splitlines()
+    assert graph and all(line.endswith(f"<{ID}graph/{OPEN}/text> .") for line in graph if line)
+    about = _get(base, f"/id/graph/{OPEN}/text?format=json").json()
+    assert about["kind"] == "document text" and about["label"] == "text of zq_opentext_report_3307.txt"
+    assert about["document"]["iri"] == f"{ID}document/{OPEN}" and about["triples"] == 1
+    void = Graph().parse(data=_get(base, "/.well-known/void?format=ttl").text, format="turtle")
+    flag = URIRef("https://w3id.org/casegraph/ontology#textPublic")
+    assert set(void.objects(URIRef(f"{ID}document/{OPEN}"), flag)) == {RdfLiteral(True)}
+    assert set(void.objects(URIRef(f"{ID}document/{CLOSED}"), flag)) == {RdfLiteral(False)}
+    feed = _get(base, "/api/changes?since=2000-01-01T00:00:00Z&limit=500").json()["changes"]
+    listed = {c["graph"] for c in feed}
+    assert f"{ID}graph/{OPEN}/text" in listed and CLOSED_TEXT_GRAPH not in listed
+
+
+def test_passages_of_a_text_not_public_are_short_hits(servers: dict[str, str]) -> None:
+    """Passage search reads the closed text beneath the public view: its hits come back, each a
+    passage of at most MAX_PASSAGE characters, never the whole text, and only the passage that
+    holds the canary shows it."""
+    from ingest.passages import MAX_PASSAGE
+
+    base = servers["attacked"]
+    body = _get(base, "/api/passages", params={"q": "Ashdale", "limit": 100}).json()
+    mine = [h for h in body["items"] if h["document"]["iri"] == f"{ID}document/{CLOSED}"]
+    assert len(mine) >= 2 and all(len(h["quote"]) <= MAX_PASSAGE for h in mine)
+    assert all(TEXT_CANARY not in h["quote"] for h in mine)
+    [hit] = _get(base, "/api/passages", params={"q": f'"{TEXT_CANARY}"'}).json()["items"]
+    assert TEXT_CANARY in hit["quote"] and len(hit["quote"]) <= MAX_PASSAGE
+    assert "Velmora City Court" not in hit["quote"]  # one passage, not the text around it
 
 
 def test_etags_do_not_move_when_a_withheld_document_is_built(tmp_path: Path) -> None:
@@ -422,11 +541,23 @@ def test_a_token_sees_it_publish_shows_it_and_withhold_takes_it_back(stores: dic
         public = [_get(base, "/sparql", params=q, headers={"Accept": headers["Accept"]}).json() for q in (count, never)]
         assert public[0] == public[1] and (public[0]["boolean"] is False or stores["backend"] == "virtuoso-server")
         assert "Quennemore" not in _get(base, "/api/persons?q=Quennemore").text
+        # ... and every full text: the closed report's and the withheld canary's
+        bearer = {"Authorization": f"Bearer {token}"}
+        texts = {r["d"]["value"]: r["t"]["value"] for r in _text_rows(base, TEXTS, headers=bearer)}
+        assert TEXT_CANARY in texts[f"{ID}document/{CLOSED}"] and OPEN_MARKER in texts[f"{ID}document/{OPEN}"]
+        assert "Marrowvane Detention Centre" in texts[f"{ID}document/{CANARY}"]
+        closed = _get(base, f"/id/graph/{CLOSED}/text?format=nq", headers=bearer)
+        assert closed.status_code == 200 and TEXT_CANARY in closed.text
+        assert TEXT_CANARY in _get(base, "/dumps/casegraph.nq", headers=bearer).text
+        assert _get(base, f"/id/graph/{CLOSED}/text?format=nq").status_code == 404
     published = _cli("publish", "--store", str(stores["attacked"]), CANARY, env=env)
     assert published.returncode == 0 and published.stdout.splitlines() == [f"public: {CANARY} (was withheld)"]
     with running_server(stores["attacked"], env=env) as base:
         assert "Quennemore" in _get(base, "/api/persons?q=Quennemore").text
         assert _get(base, f"/id/graph/{CANARY}?format=json").status_code == 200
+        # a published document's text stays the publisher's: its sidecar does not say `text: public`
+        assert _get(base, f"/id/graph/{CANARY}/text?format=nq").status_code == 404
+        assert f"{ID}document/{CANARY}" not in {r["d"]["value"] for r in _text_rows(base, TEXTS)}
         assert (
             "quennemore" in _get(base, "/sparql", params={"query": Q_TEXT}, headers={"Accept": "text/csv"}).text.lower()
         )

@@ -27,7 +27,7 @@ from ingest.store import rdf
 from ingest.store.base import Dataset, GraphInfo, PublicQueries, QueryOptions, Row, StoreError, is_store_own_graph
 from ingest.store.rdf import Format
 from ingest.store.sparql_text import exclude_graphs
-from ingest.store.terms import Quad, Term, Triple
+from ingest.store.terms import IRI, Quad, Term, Triple
 
 DEFAULT_STORE = Path("data/build/store")
 
@@ -203,6 +203,24 @@ class EmbeddedStore:
     def replace_graph_ntriples(self, name: str, body: str) -> None:
         self.store.update(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
         self._touch([name])
+
+    def replace_graphs(self, graphs: Mapping[str, str]) -> None:
+        """One update (oxigraph applies it as one transaction) for all of `graphs`."""
+        parts: list[str] = []
+        written: list[str] = []
+        for name, body in graphs.items():
+            iri = IRI(name)  # checked: nothing but an IRI reaches the update text
+            parts.append(f"DROP SILENT GRAPH {iri}")
+            if body.strip():
+                parts.append(f"INSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}")
+                written.append(name)
+        if not parts:
+            return
+        self.store.update(" ;\n".join(parts))
+        for name in graphs:
+            if name not in written:
+                self._modified.pop(name, None)
+        self._touch(written)
 
     def append_ntriples(self, name: str, body: str) -> None:
         self.store.update(f"INSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
