@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ingest.stamps import EXTRACTOR_VERSION, INPUT_HASH
 from ingest.store import connect
+from ingest.texts import document_graph, is_text_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 # The child writes one line per document settled ("stored PATH" / "failed PATH"), flushed, so
@@ -30,6 +31,7 @@ import sys
 from pathlib import Path
 from ingest.pipeline import build
 from ingest.store import connect
+from ingest.texts import document_graph, is_text_graph
 store = connect(Path(sys.argv[1]))
 def said(path, failure):
     print(("failed " if failure else "settled ") + str(path), flush=True)
@@ -63,16 +65,20 @@ def graph_sizes(store_dir: Path) -> dict[str, int]:
 
 def unstamped_graphs(store_dir: Path) -> list[str]:
     """Named graphs with statements but no stamp: a half-written document would be one (the
-    fused view and the store's internal graphs, such as the changes log, are no documents)."""
+    fused view and the store's internal graphs, such as the changes log, are no documents). A
+    document's text graph carries no stamp of its own: it counts as whole when its document
+    graph has one (the two are written in one replace)."""
     store = connect(store_dir, read_only=True)
     try:
         rows = store.select(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?g <{INPUT_HASH}> ?h }} }} "
+            "SELECT DISTINCT ?g ?stamped WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"BIND (EXISTS {{ GRAPH ?g {{ ?g <{INPUT_HASH}> ?h }} }} AS ?stamped) "
             'FILTER (!CONTAINS(STR(?g), "/_fused") && !STRSTARTS(STR(?g), "urn:x-casegraph:store:")) }',
             union=False,
         )
-        return [r["g"] or "" for r in rows]
+        stamped = {r["g"] for r in rows if r["stamped"] == "true"}
+        unstamped = [r["g"] or "" for r in rows if r["stamped"] != "true"]
+        return [g for g in unstamped if not (is_text_graph(g) and document_graph(g) in stamped)]
     finally:
         store.close()
 
